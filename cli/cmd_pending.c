@@ -1,0 +1,66 @@
+/*
+ * Subcommands whose issue is still open.  Each says so and fails; the
+ * area that implements one removes it from here (and this file goes once
+ * it is empty).
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli.h"
+
+static int
+pending(const char *name, int issue)
+{
+	fprintf(stderr, "contrast: %s: not implemented yet (issue %d)\n",
+	    name, issue);
+	return 1;
+}
+
+int
+cmd_generate(int argc, char **argv)
+{
+	return pending("generate", 5);
+}
+
+int
+cmd_set(int argc, char **argv)
+{
+	return pending("set", 5);
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	return pending("verify", 5);
+}
+
+int
+cmd_recover(int argc, char **argv)
+{
+	return pending("recover", 5);
+}
+
+int
+cmd_sign(int argc, char **argv)
+{
+	return pending("sign", 5);
+}
+
+int
+cmd_runtime(int argc, char **argv)
+{
+	return pending("runtime", 5);
+}
+
+int
+cmd_attestation(int argc, char **argv)
+{
+	return pending("attestation", 3);
+}
+
+int
+cmd_sim(int argc, char **argv)
+{
+	return pending("sim", 3);
+}
