@@ -109,6 +109,46 @@ struct refvals {
 };
 
 /*
+ * Why evidence was rejected: a stable code for metrics (label =
+ * attest_reject_name()) beside the precise human-readable reason string
+ * that every verifier writes to its error buffer.  Append only; the
+ * numbers and names are part of the metrics interface.
+ */
+enum attest_reject {
+	ATTEST_OK = 0,
+	ATTEST_REJECT_MALFORMED,	/* evidence does not parse */
+	ATTEST_REJECT_SIGNATURE,	/* report/quote/QE report signature */
+	ATTEST_REJECT_BINDING,		/* key binding (TDX QE report data) */
+	ATTEST_REJECT_CHAIN,		/* endorsement chain to the pinned root */
+	ATTEST_REJECT_EXPIRED,		/* cert, CRL or collateral out of date */
+	ATTEST_REJECT_REVOKED,		/* serial listed in a CRL */
+	ATTEST_REJECT_COLLATERAL,	/* collateral bad, unsigned or mismatched */
+	ATTEST_REJECT_TCB,		/* TCB below minimum / status refused */
+	ATTEST_REJECT_MEASUREMENT,	/* launch measurement / MRTD / RTMR / MRSEAM */
+	ATTEST_REJECT_POLICY,		/* attributes, XFAM, guest policy, debug */
+	ATTEST_REJECT_PLATFORM_ID,	/* CHIP_ID / PIID / platform properties */
+	ATTEST_REJECT_REPORT_DATA,	/* REPORT_DATA != expected */
+	ATTEST_REJECT_NO_REFVAL,	/* no reference value for this platform */
+	ATTEST_REJECT_INTERNAL,		/* allocation or library failure */
+	ATTEST_REJECT__MAX
+};
+
+static inline const char *
+attest_reject_name(enum attest_reject r)
+{
+	static const char *const names[ATTEST_REJECT__MAX] = {
+		"ok", "malformed", "signature", "binding", "chain",
+		"expired", "revoked", "collateral", "tcb", "measurement",
+		"policy", "platform_id", "report_data", "no_refval",
+		"internal"
+	};
+
+	if ((unsigned)r >= ATTEST_REJECT__MAX)
+		return "unknown";
+	return names[r];
+}
+
+/*
  * What successful verification yields.  The parent maps policy_hash to
  * the manifest's policy entry; nothing else from evidence is trusted.
  */
@@ -116,6 +156,7 @@ struct attest_verdict {
 	enum attest_platform	 platform;
 	uint8_t			 policy_hash[ATTEST_POLICY_HASH_LEN];
 	size_t			 refval_index;	/* which entry matched */
+	enum attest_reject	 reason;	/* ATTEST_OK, or why rejected */
 };
 
 void	refvals_free(struct refvals *);
