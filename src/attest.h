@@ -83,6 +83,12 @@ struct snp_refval {
 	size_t			 n_allowed_chip_ids;
 	/* SIM_SNP only: SHA-256 of the simulated ARK certificate (DER). */
 	uint8_t			 sim_ark_sha256[32];
+	/*
+	 * APEIP (newest manifests): with it, measurement is the 1-vCPU seed
+	 * and the verifier recomputes it per vCPU count; without, exact.
+	 */
+	int			 has_ap_eip;
+	uint8_t			 ap_eip[4];
 };
 
 struct tdx_refval {
