@@ -152,6 +152,7 @@ struct msg_out {
 	size_t		 cap;		/* bytes available for the frame */
 	size_t		 len;		/* frame bytes written */
 	uint32_t	 type;
+	const char	*name;		/* of the type, for errors */
 	uint32_t	 nfields;	/* body fields written */
 	uint32_t	 want;		/* body arity of the type */
 	int		 secret;
