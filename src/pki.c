@@ -710,6 +710,69 @@ pki_seedshare_pub_der_from_pem(const uint8_t *pem, size_t len,
 }
 
 int
+pki_ecdsa_sign_digest(EVP_PKEY *k, const uint8_t *dig, size_t diglen,
+    uint8_t **sigp, size_t *siglenp, char *err, size_t errlen)
+{
+	EVP_PKEY_CTX	*ctx;
+	uint8_t		*sig = NULL;
+	size_t		 siglen = 0;
+	int		 rc = -1;
+
+	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_EC || diglen == 0 ||
+	    diglen > 64) {
+		snprintf(err, errlen, "ECDSA sign: need an EC key and a 1..64 "
+		    "byte digest");
+		return -1;
+	}
+	/* No signature digest set: the input is signed as the digest. */
+	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL)) == NULL ||
+	    EVP_PKEY_sign_init(ctx) <= 0 ||
+	    EVP_PKEY_sign(ctx, NULL, &siglen, dig, diglen) <= 0 ||
+	    (sig = malloc(siglen)) == NULL ||
+	    EVP_PKEY_sign(ctx, sig, &siglen, dig, diglen) <= 0) {
+		pki_err(err, errlen, "ECDSA sign");
+		free(sig);
+		goto done;
+	}
+	*sigp = sig;
+	*siglenp = siglen;
+	rc = 0;
+ done:
+	EVP_PKEY_CTX_free(ctx);
+	return rc;
+}
+
+int
+pki_ecdsa_verify_digest(EVP_PKEY *k, const uint8_t *dig, size_t diglen,
+    const uint8_t *sig, size_t siglen, char *err, size_t errlen)
+{
+	EVP_PKEY_CTX	*ctx;
+	int		 r;
+
+	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_EC || diglen == 0 ||
+	    diglen > 64 || siglen == 0 || siglen > 256) {
+		snprintf(err, errlen, "ECDSA verify: need an EC key, a 1..64 "
+		    "byte digest and a signature of at most 256 bytes");
+		return -1;
+	}
+	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL)) == NULL ||
+	    EVP_PKEY_verify_init(ctx) <= 0) {
+		pki_err(err, errlen, "ECDSA verify");
+		EVP_PKEY_CTX_free(ctx);
+		return -1;
+	}
+	/* OpenSSL re-encodes the parsed signature and rejects non-DER. */
+	r = EVP_PKEY_verify(ctx, sig, siglen, dig, diglen);
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	if (r != 1) {
+		snprintf(err, errlen, "ECDSA signature does not verify");
+		return -1;
+	}
+	return 0;
+}
+
+int
 pki_cert_to_pem(X509 *c, char **pemp, size_t *lenp, char *err,
     size_t errlen)
 {

@@ -79,6 +79,17 @@ int		 pki_pubkey_to_pem(EVP_PKEY *, char **, size_t *, char *,
 int		 pki_seedshare_pub_der_from_pem(const uint8_t *, size_t,
 		    uint8_t **, size_t *, char *, size_t);
 
+/*
+ * ECDSA over a caller-supplied digest (1..64 bytes), used as is and not
+ * hashed again (Go's ecdsa.SignASN1/VerifyASN1): transitions/latest and
+ * owner signatures sign a raw 32-byte SHA-256.  Signatures are DER; the
+ * verifier rejects non-DER encodings and trailing bytes.
+ */
+int		 pki_ecdsa_sign_digest(EVP_PKEY *, const uint8_t *, size_t,
+		    uint8_t **, size_t *, char *, size_t);
+int		 pki_ecdsa_verify_digest(EVP_PKEY *, const uint8_t *, size_t,
+		    const uint8_t *, size_t, char *, size_t);
+
 /* Certificates. */
 int		 pki_cert_to_pem(X509 *, char **, size_t *, char *, size_t);
 int		 pki_cert_to_der(X509 *, uint8_t **, size_t *, char *, size_t);
