@@ -220,6 +220,16 @@ enum snp_reason	 snp_verify_evidence(struct snp_ctx *,
 		    char *, size_t);
 
 /*
+ * Verify only a VCEK/VLEK and its chain (no report), e.g. a VCEK fetched
+ * from AMD's KDS: ev->report is ignored, ev->vcek/chain/crl are used.
+ * The product comes from the anchor or the VCEK's productName.
+ */
+enum snp_reason	 snp_verify_cert_chain(struct snp_ctx *,
+		    const struct snp_evidence *, const struct snp_anchor *,
+		    enum snp_signer, time_t, struct snp_signer_info *, char *,
+		    size_t);
+
+/*
  * Judge a verified report against one reference-value entry.  product is
  * the verified product line (struct snp_signer_info.product).
  * expected_report_data: NULL = do not check, else 64 bytes compared in
