@@ -532,8 +532,11 @@ ipc_dispatch(struct ipc_chan *c, const struct msg_rule *rules, size_t nrules,
 		m->peer = c->peer;	/* fatal mode for the getters */
 		c->curfd = -1;		/* the handler owns the fd now */
 		r->handler(c, m, arg);
-		if (msg_end(m) == -1)
-			fatalx("%s: handler left fields unread", __func__);
+		/* a local bug, not the peer's: say so */
+		if (m->pos != m->nfields)
+			fatalx("%s: handler of %s left %u fields unread",
+			    __func__, msg_type_name(m->type),
+			    m->nfields - m->pos);
 		chan_cur_release(c);
 	}
 }

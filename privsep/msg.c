@@ -211,8 +211,9 @@ msg_prescan(const uint8_t *buf, size_t len, int maxdepth, char *err,
 		need += n;
 		if (need > left) {
 			seterr(err, errlen, "container at offset %zu declares "
-			    "%llu elements, %zu bytes left", pos,
-			    (unsigned long long)n, left);
+			    "%llu elements (%llu pending in all), %zu bytes "
+			    "left", pos, (unsigned long long)n,
+			    (unsigned long long)need, left);
 			return -1;
 		}
 		stack[++sp] = n;
