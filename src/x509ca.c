@@ -1,0 +1,675 @@
+/*
+ * Certificate construction for the CA (see x509ca.h).  Extensions with
+ * fixed content use OpenSSL's config syntax on constant strings; anything
+ * carrying caller data (SANs, secret id, evidence, claims) is built as
+ * ASN.1 objects directly, so no input can inject extension syntax.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "pki.h"
+#include "x509ca.h"
+
+#define X509CA_SERIAL_LEN	16
+#define X509CA_BACKDATE		3600	/* now - 1h, as upstream */
+
+static void
+x509ca_err(char *err, size_t errlen, const char *what)
+{
+	unsigned long	 e = ERR_get_error();
+	char		 buf[160];
+
+	if (e != 0) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		snprintf(err, errlen, "%s: %s", what, buf);
+	} else
+		snprintf(err, errlen, "%s", what);
+	ERR_clear_error();
+}
+
+/* ---- SAN validation ------------------------------------------------- */
+
+static int
+x509ca_dns_ok(const char *s, size_t len, char *err, size_t errlen)
+{
+	size_t	 i, lab = 0, nlabels = 0;
+	int	 c;
+
+	if (len > X509CA_DNS_MAX) {
+		snprintf(err, errlen, "DNS name longer than %d bytes",
+		    X509CA_DNS_MAX);
+		return -1;
+	}
+	for (i = 0; i <= len; i++) {
+		c = i < len ? (unsigned char)s[i] : '.';
+		if (c == '.') {
+			if (lab == 0 || lab > 63) {
+				snprintf(err, errlen, "DNS name \"%s\": empty "
+				    "or over-long label", s);
+				return -1;
+			}
+			/* "*" only as the whole leftmost label. */
+			if (memchr(s + i - lab, '*', lab) != NULL &&
+			    (nlabels != 0 || lab != 1)) {
+				snprintf(err, errlen, "DNS name \"%s\": '*' "
+				    "only as the leftmost label", s);
+				return -1;
+			}
+			nlabels++;
+			/* An all-numeric last label reads as a bad IP. */
+			if (i == len && strspn(s + i - lab, "0123456789") ==
+			    lab) {
+				snprintf(err, errlen, "\"%s\" is neither an IP "
+				    "address nor a DNS name", s);
+				return -1;
+			}
+			lab = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '*')) {
+			snprintf(err, errlen, "DNS name: invalid character 0x%02x "
+			    "at offset %zu", c, i);
+			return -1;
+		}
+		lab++;
+	}
+	return 0;
+}
+
+/* RFC 3986 scheme followed by ':' and a non-empty rest. */
+static int
+x509ca_is_uri(const char *s, size_t len)
+{
+	size_t	 i;
+	int	 c;
+
+	if (len == 0 || !((s[0] >= 'a' && s[0] <= 'z') ||
+	    (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	for (i = 1; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == ':')
+			return i + 1 < len;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 0;
+}
+
+/* Parse an IP literal into 4 or 16 bytes; returns the length or 0. */
+static size_t
+x509ca_parse_ip(const char *s, uint8_t *out)
+{
+	if (inet_pton(AF_INET, s, out) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, s, out) == 1)
+		return 16;
+	return 0;
+}
+
+int
+x509ca_san_classify(const char *s, enum x509ca_san_kind *kind, char *err,
+    size_t errlen)
+{
+	uint8_t	 ip[16];
+	size_t	 len, i;
+
+	if (s == NULL || (len = strnlen(s, X509CA_URI_MAX + 1)) == 0) {
+		snprintf(err, errlen, "empty SAN");
+		return -1;
+	}
+	if (len > X509CA_URI_MAX) {
+		snprintf(err, errlen, "SAN longer than %d bytes",
+		    X509CA_URI_MAX);
+		return -1;
+	}
+	/* Printable ASCII only: no controls, spaces, DEL or UTF-8. */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f) {
+			snprintf(err, errlen, "SAN: invalid byte 0x%02x at "
+			    "offset %zu", (unsigned char)s[i], i);
+			return -1;
+		}
+	if (x509ca_parse_ip(s, ip) != 0) {
+		*kind = X509CA_SAN_IP;
+		return 0;
+	}
+	if (x509ca_is_uri(s, len)) {
+		*kind = X509CA_SAN_URI;
+		return 0;
+	}
+	if (x509ca_dns_ok(s, len, err, errlen) == -1)
+		return -1;
+	*kind = X509CA_SAN_DNS;
+	return 0;
+}
+
+/* ---- common certificate skeleton ------------------------------------ */
+
+/* t + years, calendar-wise (Go's AddDate). */
+static time_t
+x509ca_add_years(time_t t, int years)
+{
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return (time_t)-1;
+	tm.tm_year += years;
+	return timegm(&tm);
+}
+
+static int
+x509ca_serial(X509 *x)
+{
+	uint8_t		 buf[X509CA_SERIAL_LEN];
+	BIGNUM		*bn;
+	int		 ok = 0;
+
+	if (RAND_bytes(buf, sizeof(buf)) != 1)
+		return 0;
+	buf[0] &= 0x7f;		/* positive, as rand.Int(2^128) */
+	buf[0] |= 0x40;		/* never zero, never short */
+	if ((bn = BN_bin2bn(buf, sizeof(buf), NULL)) != NULL)
+		ok = BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
+	BN_free(bn);
+	return ok;
+}
+
+static X509_NAME *
+x509ca_name(const char *cn)
+{
+	X509_NAME	*n;
+
+	if ((n = X509_NAME_new()) == NULL)
+		return NULL;
+	/* V_ASN1_UTF8STRING: no OpenSSL string-table rewriting. */
+	if (!X509_NAME_add_entry_by_NID(n, NID_commonName, V_ASN1_UTF8STRING,
+	    (const unsigned char *)cn, (int)strlen(cn), -1, 0)) {
+		X509_NAME_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/*
+ * A v3 certificate with serial, subject CN, issuer name, validity and
+ * public key; extensions and signature are added by the caller.
+ */
+static X509 *
+x509ca_skeleton(const char *cn, const X509_NAME *issuer, EVP_PKEY *pub,
+    time_t now, int years, char *err, size_t errlen)
+{
+	X509		*x;
+	X509_NAME	*subj = NULL;
+	time_t		 nb, na;
+
+	if (now == 0)
+		now = time(NULL);
+	nb = now - X509CA_BACKDATE;
+	if ((na = x509ca_add_years(now, years)) == (time_t)-1) {
+		snprintf(err, errlen, "validity end out of range");
+		return NULL;
+	}
+	if ((x = X509_new()) == NULL || !X509_set_version(x, X509_VERSION_3) ||
+	    !x509ca_serial(x) || (subj = x509ca_name(cn)) == NULL ||
+	    !X509_set_subject_name(x, subj) ||
+	    !X509_set_issuer_name(x, issuer != NULL ? issuer : subj) ||
+	    ASN1_TIME_set(X509_getm_notBefore(x), nb) == NULL ||
+	    ASN1_TIME_set(X509_getm_notAfter(x), na) == NULL ||
+	    !X509_set_pubkey(x, pub)) {
+		x509ca_err(err, errlen, "certificate skeleton");
+		X509_free(x);
+		x = NULL;
+	}
+	X509_NAME_free(subj);
+	return x;
+}
+
+/* Add an extension from a constant config string (never caller data). */
+static int
+x509ca_ext_conf(X509 *x, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX	 ctx;
+	X509_EXTENSION	*ext;
+	int		 ok;
+
+	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value)) == NULL)
+		return 0;
+	ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok;
+}
+
+/* A non-critical extension whose extnValue holds exactly val. */
+static int
+x509ca_ext_raw(X509 *x, const char *oid, const uint8_t *val, size_t len)
+{
+	ASN1_OBJECT		*obj;
+	ASN1_OCTET_STRING	*os = NULL;
+	X509_EXTENSION		*ext = NULL;
+	int			 ok = 0;
+
+	if (len > INT32_MAX ||
+	    (obj = OBJ_txt2obj(oid, 1)) == NULL)
+		return 0;
+	if ((os = ASN1_OCTET_STRING_new()) != NULL &&
+	    ASN1_OCTET_STRING_set(os, val, (int)len) &&
+	    (ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, os)) != NULL)
+		ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	ASN1_OCTET_STRING_free(os);
+	ASN1_OBJECT_free(obj);
+	return ok;
+}
+
+static int
+x509ca_sign(X509 *x, EVP_PKEY *key, char *err, size_t errlen)
+{
+	if (!pki_is_p384(key)) {
+		snprintf(err, errlen, "signing key is not ECDSA P-384");
+		return -1;
+	}
+	if (X509_sign(x, key, EVP_sha384()) <= 0) {
+		x509ca_err(err, errlen, "certificate signature");
+		return -1;
+	}
+	return 0;
+}
+
+/* CA extensions: CA:true, KU digitalSignature+keyCertSign, SKI, AKI. */
+static int
+x509ca_ca_exts(X509 *x, X509 *issuer)
+{
+	return x509ca_ext_conf(x, issuer, NID_basic_constraints,
+	    "critical,CA:TRUE") &&
+	    x509ca_ext_conf(x, issuer, NID_key_usage,
+	    "critical,digitalSignature,keyCertSign") &&
+	    x509ca_ext_conf(x, issuer, NID_subject_key_identifier, "hash") &&
+	    x509ca_ext_conf(x, issuer, NID_authority_key_identifier,
+	    "keyid:always");
+}
+
+static X509 *
+x509ca_ca_new(const char *cn, EVP_PKEY *subject_key, X509 *issuer,
+    EVP_PKEY *issuer_key, time_t now, char *err, size_t errlen)
+{
+	X509	*x;
+
+	if (!pki_is_p384(subject_key)) {
+		snprintf(err, errlen, "%s: key is not ECDSA P-384", cn);
+		return NULL;
+	}
+	if ((x = x509ca_skeleton(cn, issuer ? X509_get_subject_name(issuer) :
+	    NULL, subject_key, now, 10, err, errlen)) == NULL)
+		return NULL;
+	if (!x509ca_ca_exts(x, issuer != NULL ? issuer : x)) {
+		x509ca_err(err, errlen, "CA extensions");
+		X509_free(x);
+		return NULL;
+	}
+	if (x509ca_sign(x, issuer_key, err, errlen) == -1) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+X509 *
+x509ca_root_new(EVP_PKEY *root_key, time_t now, char *err, size_t errlen)
+{
+	return x509ca_ca_new(X509CA_CN_ROOT, root_key, NULL, root_key, now,
+	    err, errlen);
+}
+
+X509 *
+x509ca_intermediate_new(EVP_PKEY *mesh_key, X509 *root, EVP_PKEY *root_key,
+    time_t now, char *err, size_t errlen)
+{
+	if (X509_check_private_key(root, root_key) != 1) {
+		ERR_clear_error();
+		snprintf(err, errlen, "root key does not match the root "
+		    "certificate");
+		return NULL;
+	}
+	return x509ca_ca_new(X509CA_CN_INTERMEDIATE, mesh_key, root, root_key,
+	    now, err, errlen);
+}
+
+X509 *
+x509ca_mesh_new(EVP_PKEY *mesh_key, time_t now, char *err, size_t errlen)
+{
+	return x509ca_ca_new(X509CA_CN_INTERMEDIATE, mesh_key, NULL, mesh_key,
+	    now, err, errlen);
+}
+
+/* ---- workload leaves ------------------------------------------------ */
+
+static int
+x509ca_gen_push(GENERAL_NAMES *gens, int type, const void *data, size_t len)
+{
+	GENERAL_NAME		*gen;
+	ASN1_STRING		*str;
+
+	if ((gen = GENERAL_NAME_new()) == NULL)
+		return 0;
+	str = type == GEN_IPADD ? ASN1_OCTET_STRING_new() :
+	    ASN1_IA5STRING_new();
+	if (str == NULL || !ASN1_STRING_set(str, data, (int)len)) {
+		ASN1_STRING_free(str);
+		GENERAL_NAME_free(gen);
+		return 0;
+	}
+	GENERAL_NAME_set0_value(gen, type, str);
+	if (!sk_GENERAL_NAME_push(gens, gen)) {
+		GENERAL_NAME_free(gen);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Build the SAN extension and pick the CN: the first DNS SAN, else the
+ * first SAN, else a fixed CN; a CN over 64 bytes also falls back.
+ */
+static int
+x509ca_leaf_sans(X509 *x, const struct x509ca_leaf *req, char *cn,
+    size_t cnlen, char *err, size_t errlen)
+{
+	GENERAL_NAMES		*gens;
+	enum x509ca_san_kind	 kind;
+	const char		*first = NULL, *firstdns = NULL, *pick;
+	uint8_t			 ip[16], peer[16];
+	size_t			 i, iplen, peerlen = 0, total;
+	char			 e[PKI_ERR_LEN];
+	int			 rc = -1, have_peer = 0;
+
+	total = req->nsans + (req->peer_ip != NULL);
+	if (total == 0) {
+		snprintf(err, errlen, "leaf has no SAN and no peer IP");
+		return -1;
+	}
+	if (total > X509CA_SAN_MAX) {
+		snprintf(err, errlen, "more than %d SANs", X509CA_SAN_MAX);
+		return -1;
+	}
+	if (req->peer_ip != NULL &&
+	    (x509ca_san_classify(req->peer_ip, &kind, e, sizeof(e)) == -1 ||
+	    kind != X509CA_SAN_IP ||
+	    (peerlen = x509ca_parse_ip(req->peer_ip, peer)) == 0)) {
+		snprintf(err, errlen, "peer IP \"%.64s\" is not an IP address",
+		    req->peer_ip);
+		return -1;
+	}
+	if ((gens = sk_GENERAL_NAME_new_null()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < req->nsans; i++) {
+		if (x509ca_san_classify(req->sans[i], &kind, e, sizeof(e)) ==
+		    -1) {
+			snprintf(err, errlen, "SAN %zu: %s", i, e);
+			goto done;
+		}
+		if (first == NULL)
+			first = req->sans[i];
+		if (kind == X509CA_SAN_DNS && firstdns == NULL)
+			firstdns = req->sans[i];
+		if (kind == X509CA_SAN_IP) {
+			iplen = x509ca_parse_ip(req->sans[i], ip);
+			if (iplen == peerlen && memcmp(ip, peer, iplen) == 0)
+				have_peer = 1;
+			if (!x509ca_gen_push(gens, GEN_IPADD, ip, iplen))
+				goto oom;
+		} else if (!x509ca_gen_push(gens, kind == X509CA_SAN_DNS ?
+		    GEN_DNS : GEN_URI, req->sans[i], strlen(req->sans[i])))
+			goto oom;
+	}
+	if (req->peer_ip != NULL && !have_peer) {
+		if (!x509ca_gen_push(gens, GEN_IPADD, peer, peerlen))
+			goto oom;
+		if (first == NULL)
+			first = req->peer_ip;
+	}
+	pick = firstdns != NULL ? firstdns : first;
+	if (strlen(pick) > X509CA_CN_MAX)
+		pick = X509CA_CN_LEAF_DEFAULT;
+	snprintf(cn, cnlen, "%s", pick);
+	if (!X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0,
+	    X509V3_ADD_APPEND))
+		goto oom;
+	rc = 0;
+	goto done;
+ oom:
+	x509ca_err(err, errlen, "subjectAltName");
+ done:
+	GENERAL_NAMES_free(gens);
+	return rc;
+}
+
+/* Claims: OID = SNP/TDX root + one arc 1..99, no duplicates. */
+static int
+x509ca_claim_oid_ok(const struct x509ca_leaf *req, size_t idx)
+{
+	const char	*oid = req->claims[idx].oid, *arc;
+	size_t		 i, n;
+
+	if (oid == NULL)
+		return 0;
+	if (strncmp(oid, X509CA_OID_SNP ".", sizeof(X509CA_OID_SNP)) == 0)
+		arc = oid + sizeof(X509CA_OID_SNP);
+	else if (strncmp(oid, X509CA_OID_TDX ".", sizeof(X509CA_OID_TDX)) ==
+	    0)
+		arc = oid + sizeof(X509CA_OID_TDX);
+	else
+		return 0;
+	n = strlen(arc);
+	if (n == 0 || n > 2 || arc[0] == '0' ||
+	    strspn(arc, "0123456789") != n)
+		return 0;
+	for (i = 0; i < idx; i++)
+		if (strcmp(req->claims[i].oid, oid) == 0)
+			return 0;
+	return 1;
+}
+
+/* DER of the claim's value: INTEGER, BOOLEAN or OCTET STRING. */
+static int
+x509ca_claim_der(const struct x509ca_claim *c, uint8_t **derp, int *lenp)
+{
+	ASN1_INTEGER		*ai;
+	ASN1_OCTET_STRING	*os;
+	uint8_t			*der = NULL;
+	int			 n = -1;
+
+	switch (c->type) {
+	case X509CA_CLAIM_INT:
+		if ((ai = ASN1_INTEGER_new()) == NULL)
+			return 0;
+		if (ASN1_INTEGER_set_uint64(ai, c->ival))
+			n = i2d_ASN1_INTEGER(ai, &der);
+		ASN1_INTEGER_free(ai);
+		break;
+	case X509CA_CLAIM_BOOL:
+		if ((der = OPENSSL_malloc(3)) == NULL)
+			return 0;
+		der[0] = V_ASN1_BOOLEAN;
+		der[1] = 1;
+		der[2] = c->bval ? 0xff : 0x00;	/* DER: TRUE is 0xff */
+		n = 3;
+		break;
+	case X509CA_CLAIM_BYTES:
+		if (c->len > X509CA_CLAIM_BYTES_MAX ||
+		    (c->len > 0 && c->bytes == NULL) ||
+		    (os = ASN1_OCTET_STRING_new()) == NULL)
+			return 0;
+		if (ASN1_OCTET_STRING_set(os, c->bytes, (int)c->len))
+			n = i2d_ASN1_OCTET_STRING(os, &der);
+		ASN1_OCTET_STRING_free(os);
+		break;
+	default:
+		return 0;
+	}
+	if (n <= 0) {
+		OPENSSL_free(der);
+		return 0;
+	}
+	*derp = der;
+	*lenp = n;
+	return 1;
+}
+
+static int
+x509ca_leaf_exts(X509 *x, X509 *mesh, const struct x509ca_leaf *req,
+    char *err, size_t errlen)
+{
+	ASN1_OCTET_STRING	*os;
+	uint8_t			*der = NULL;
+	size_t			 i, idlen;
+	int			 n = 0, ok;
+
+	if (!x509ca_ext_conf(x, mesh, NID_basic_constraints,
+	    "critical,CA:FALSE") ||
+	    !x509ca_ext_conf(x, mesh, NID_key_usage,
+	    "critical,digitalSignature") ||
+	    !x509ca_ext_conf(x, mesh, NID_ext_key_usage,
+	    "clientAuth,serverAuth") ||
+	    !x509ca_ext_conf(x, mesh, NID_subject_key_identifier, "hash") ||
+	    !x509ca_ext_conf(x, mesh, NID_authority_key_identifier,
+	    "keyid:always")) {
+		x509ca_err(err, errlen, "leaf extensions");
+		return -1;
+	}
+	if (req->workload_secret_id != NULL) {
+		/* Value = DER OCTET STRING of the UTF-8 id (upstream). */
+		idlen = strnlen(req->workload_secret_id, 4097);
+		if (idlen == 0 || idlen > 4096) {
+			snprintf(err, errlen, "workload secret id must be 1..4096 "
+			    "bytes");
+			return -1;
+		}
+		if ((os = ASN1_OCTET_STRING_new()) == NULL)
+			goto oom;
+		if (ASN1_OCTET_STRING_set(os,
+		    (const unsigned char *)req->workload_secret_id, (int)idlen))
+			n = i2d_ASN1_OCTET_STRING(os, &der);
+		ASN1_OCTET_STRING_free(os);
+		ok = n > 0 && x509ca_ext_raw(x, X509CA_OID_WORKLOAD_SECRET_ID,
+		    der, (size_t)n);
+		OPENSSL_free(der);
+		der = NULL;
+		if (!ok)
+			goto oom;
+	}
+	if (req->evidence_oid != NULL) {
+		if (strcmp(req->evidence_oid, X509CA_OID_SNP) != 0 &&
+		    strcmp(req->evidence_oid, X509CA_OID_TDX) != 0) {
+			snprintf(err, errlen, "evidence OID %.40s is neither "
+			    "SNP nor TDX", req->evidence_oid);
+			return -1;
+		}
+		if (req->evidence_len == 0 || req->evidence == NULL ||
+		    req->evidence_len > X509CA_EVIDENCE_MAX) {
+			snprintf(err, errlen, "evidence must be 1..%d bytes",
+			    X509CA_EVIDENCE_MAX);
+			return -1;
+		}
+		if (!x509ca_ext_raw(x, req->evidence_oid, req->evidence,
+		    req->evidence_len))
+			goto oom;
+	}
+	if (req->nclaims > X509CA_CLAIM_MAX) {
+		snprintf(err, errlen, "more than %d claims", X509CA_CLAIM_MAX);
+		return -1;
+	}
+	for (i = 0; i < req->nclaims; i++) {
+		if (!x509ca_claim_oid_ok(req, i)) {
+			snprintf(err, errlen, "claim %zu: OID \"%.40s\" not an "
+			    "SNP/TDX claim or duplicated", i,
+			    req->claims[i].oid ? req->claims[i].oid : "");
+			return -1;
+		}
+		if (!x509ca_claim_der(&req->claims[i], &der, &n)) {
+			snprintf(err, errlen, "claim %zu (%s): bad value", i,
+			    req->claims[i].oid);
+			return -1;
+		}
+		ok = x509ca_ext_raw(x, req->claims[i].oid, der, (size_t)n);
+		OPENSSL_free(der);
+		der = NULL;
+		if (!ok)
+			goto oom;
+	}
+	return 0;
+ oom:
+	x509ca_err(err, errlen, "leaf extension");
+	return -1;
+}
+
+X509 *
+x509ca_leaf_new(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
+    time_t now, char *err, size_t errlen)
+{
+	EVP_PKEY	*pub;
+	X509		*x = NULL, *tmp = NULL;
+	char		 cn[X509CA_CN_MAX + 1], e[PKI_ERR_LEN];
+
+	if (X509_check_private_key(mesh, mesh_key) != 1) {
+		ERR_clear_error();
+		snprintf(err, errlen, "mesh CA key does not match the mesh CA "
+		    "certificate");
+		return NULL;
+	}
+	if ((pub = pki_pubkey_from_spki_der(req->spki, req->spki_len, e,
+	    sizeof(e))) == NULL) {
+		snprintf(err, errlen, "workload public key: %s", e);
+		return NULL;
+	}
+	if (EVP_PKEY_get_base_id(pub) != EVP_PKEY_EC) {
+		snprintf(err, errlen, "workload public key is not ECDSA");
+		goto done;
+	}
+	/* SANs first: they decide the CN, which the skeleton needs. */
+	if ((tmp = X509_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if (x509ca_leaf_sans(tmp, req, cn, sizeof(cn), err, errlen) == -1)
+		goto done;
+	if ((x = x509ca_skeleton(cn, X509_get_subject_name(mesh), pub, now, 1,
+	    err, errlen)) == NULL)
+		goto done;
+	if (!X509_add_ext(x, X509_get_ext(tmp, 0), -1)) {
+		x509ca_err(err, errlen, "subjectAltName");
+		goto fail;
+	}
+	if (x509ca_leaf_exts(x, mesh, req, err, errlen) == -1 ||
+	    x509ca_sign(x, mesh_key, err, errlen) == -1)
+		goto fail;
+	goto done;
+ fail:
+	X509_free(x);
+	x = NULL;
+ done:
+	X509_free(tmp);
+	EVP_PKEY_free(pub);
+	return x;
+}
