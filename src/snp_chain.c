@@ -795,24 +795,27 @@ select_roots(struct snp_ctx *ctx, const struct snp_anchor *a,
 		*inter = want_inter;
 		return SNP_OK;
 	}
-	for (i = 0; i < sk_X509_num(given); i++) {
+	for (i = 0; i < sk_X509_num(given) && *ark == NULL; i++) {
 		x = sk_X509_value(given, i);
 		if (cert_sha256(x, h) == -1)
 			return SNP_ERR_INTERNAL;
-		if (CRYPTO_memcmp(h, a->ark_sha256, sizeof(h)) == 0) {
+		if (CRYPTO_memcmp(h, a->ark_sha256, sizeof(h)) == 0)
 			*ark = x;
+	}
+	if (*ark == NULL) {
+		snprintf(err, errlen, "chain does not contain the pinned ARK");
+		return SNP_ERR_ROOT;
+	}
+	for (i = 0; i < sk_X509_num(given); i++) {
+		x = sk_X509_value(given, i);
+		if (x == *ark || cert_der_equal(x, *ark))
 			continue;
-		}
 		if (*inter != NULL) {
 			snprintf(err, errlen, "pinned chain: more than one "
 			    "intermediate certificate");
 			return SNP_ERR_CHAIN;
 		}
 		*inter = x;
-	}
-	if (*ark == NULL) {
-		snprintf(err, errlen, "chain does not contain the pinned ARK");
-		return SNP_ERR_ROOT;
 	}
 	if (*inter == NULL) {
 		snprintf(err, errlen, "chain has no ASK/ASVK");
