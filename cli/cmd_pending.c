@@ -24,30 +24,6 @@ cmd_generate(int argc, char **argv)
 }
 
 int
-cmd_set(int argc, char **argv)
-{
-	return pending("set", 5);
-}
-
-int
-cmd_verify(int argc, char **argv)
-{
-	return pending("verify", 5);
-}
-
-int
-cmd_recover(int argc, char **argv)
-{
-	return pending("recover", 5);
-}
-
-int
-cmd_sign(int argc, char **argv)
-{
-	return pending("sign", 5);
-}
-
-int
 cmd_runtime(int argc, char **argv)
 {
 	return pending("runtime", 5);

@@ -5,10 +5,14 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 
 #include "store.h"
 #include "util.h"
@@ -122,4 +126,72 @@ wire_recover_digest(const uint8_t nonce[WIRE_NONCE_LEN],
 	wire_digest(EVP_sha256(), "contrast/recover/v1", nonce, WIRE_NONCE_LEN,
 	    ss, sizeof(ss), out);
 	OPENSSL_cleanse(ss, sizeof(ss));
+}
+
+/* A PKEY context for RSA-PSS over a precomputed SHA-256 digest. */
+static EVP_PKEY_CTX *
+wire_pss_ctx(EVP_PKEY *key, int sign, char *err, size_t errlen)
+{
+	EVP_PKEY_CTX	*ctx;
+
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+		snprintf(err, errlen, "seed-share owner key is not RSA");
+		return NULL;
+	}
+	if ((ctx = EVP_PKEY_CTX_new(key, NULL)) == NULL ||
+	    (sign ? EVP_PKEY_sign_init(ctx) : EVP_PKEY_verify_init(ctx)) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, WIRE_HASH_LEN) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		ERR_clear_error();
+		snprintf(err, errlen, "RSA-PSS setup failed");
+		return NULL;
+	}
+	return ctx;
+}
+
+int
+wire_recover_sign(EVP_PKEY *key, const uint8_t digest[WIRE_HASH_LEN],
+    uint8_t **sigp, size_t *siglenp, char *err, size_t errlen)
+{
+	EVP_PKEY_CTX	*ctx;
+	uint8_t		*sig = NULL;
+	size_t		 siglen = 0;
+
+	if ((ctx = wire_pss_ctx(key, 1, err, errlen)) == NULL)
+		return -1;
+	if (EVP_PKEY_sign(ctx, NULL, &siglen, digest, WIRE_HASH_LEN) != 1 ||
+	    siglen > WIRE_MAX_SIGNATURE || (sig = malloc(siglen)) == NULL ||
+	    EVP_PKEY_sign(ctx, sig, &siglen, digest, WIRE_HASH_LEN) != 1) {
+		free(sig);
+		EVP_PKEY_CTX_free(ctx);
+		ERR_clear_error();
+		snprintf(err, errlen, "RSA-PSS signing failed");
+		return -1;
+	}
+	EVP_PKEY_CTX_free(ctx);
+	*sigp = sig;
+	*siglenp = siglen;
+	return 0;
+}
+
+int
+wire_recover_verify(EVP_PKEY *key, const uint8_t digest[WIRE_HASH_LEN],
+    const uint8_t *sig, size_t siglen, char *err, size_t errlen)
+{
+	EVP_PKEY_CTX	*ctx;
+	int		 ok;
+
+	if ((ctx = wire_pss_ctx(key, 0, err, errlen)) == NULL)
+		return -1;
+	ok = EVP_PKEY_verify(ctx, sig, siglen, digest, WIRE_HASH_LEN) == 1;
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	if (!ok) {
+		snprintf(err, errlen, "seed-share owner signature invalid");
+		return -1;
+	}
+	return 0;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 #include "msgtypes.h"
 
 #define WIRE_VERSION		1
@@ -81,5 +83,14 @@ void	wire_owner_signing_hash(const uint8_t[WIRE_HASH_LEN],
 void	wire_recover_digest(const uint8_t[WIRE_NONCE_LEN],
 	    const uint8_t[WIRE_SEED_LEN], const uint8_t[WIRE_SALT_LEN],
 	    uint8_t[WIRE_HASH_LEN]);
+
+/*
+ * The RECOVER signature: RSA-PSS (SHA-256, MGF1-SHA-256, salt 32) by a
+ * seed-share owner key over wire_recover_digest().  Sign: *sig malloc'd.
+ */
+int	wire_recover_sign(EVP_PKEY *, const uint8_t[WIRE_HASH_LEN], uint8_t **,
+	    size_t *, char *, size_t);
+int	wire_recover_verify(EVP_PKEY *, const uint8_t[WIRE_HASH_LEN],
+	    const uint8_t *, size_t, char *, size_t);
 
 #endif
