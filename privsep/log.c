@@ -56,6 +56,9 @@ log_getverbose(void)
 	return log_verbose;
 }
 
+static void	log_line(int, const char *, const char *, va_list)
+		    __attribute__((__format__ (printf, 3, 0)));
+
 static void
 log_line(int pri, const char *errstr, const char *fmt, va_list ap)
 {

@@ -45,7 +45,7 @@ tap_ok(int cond, const char *fmt, ...)
 		    tap_a ? tap_a : "(null)", tap_b ? tap_b : "(null)");\
 } while (0)
 
-static void __attribute__((__unused__))
+static void __attribute__((__format__ (printf, 1, 2), __unused__))
 tap_diag(const char *fmt, ...)
 {
 	va_list	 ap;
