@@ -86,4 +86,39 @@ done
 check "shell det-keygen model reproduces the c2sp vector" [ "$(detkeygen \
     42424242424242424242424242424242)" = \
     3170cf870785cc87d9bb01366468347831f965608375a9a8d9c528ee64a9716c5736f77834cf36c54ea258117054e2be ]
+# Seed shares against openssl pkeyutl: RSA-OAEP, SHA-256 and MGF1-SHA-256,
+# label "seedshare", both directions.
+share="$top_builddir/tests/unit/test_seedshare"
+oaep="-pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256
+    -pkeyopt rsa_mgf1_md:sha256 -pkeyopt rsa_oaep_label:$(str2hex seedshare)"
+if "$OPENSSL" genrsa -traditional -out "$tmp/owner.pem" 2048 2>/dev/null
+then
+	seed=$("$OPENSSL" rand -hex 64)
+	"$share" encrypt "$tmp/owner.pem" "$seed" >"$tmp/ct.hex"
+	hex2bin "$(cat "$tmp/ct.hex")" >"$tmp/ct.bin"
+	# shellcheck disable=SC2086
+	got=$("$OPENSSL" pkeyutl -decrypt -inkey "$tmp/owner.pem" $oaep \
+	    -in "$tmp/ct.bin" | od -An -tx1 | tr -d ' \n')
+	check "openssl pkeyutl decrypts our seed share" same "$got" "$seed"
+	hex2bin "$seed" >"$tmp/seed.bin"
+	# shellcheck disable=SC2086
+	"$OPENSSL" pkeyutl -encrypt -inkey "$tmp/owner.pem" $oaep \
+	    -in "$tmp/seed.bin" -out "$tmp/ct2.bin"
+	got=$("$share" decrypt "$tmp/owner.pem" \
+	    "$(od -An -tx1 "$tmp/ct2.bin" | tr -d ' \n')")
+	check "we decrypt openssl pkeyutl's share" same "$got" "$seed"
+	# shellcheck disable=SC2086
+	"$OPENSSL" pkeyutl -encrypt -inkey "$tmp/owner.pem" \
+	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 \
+	    -pkeyopt rsa_mgf1_md:sha256 -pkeyopt rsa_oaep_label:00 \
+	    -in "$tmp/seed.bin" -out "$tmp/ct3.bin"
+	if "$share" decrypt "$tmp/owner.pem" \
+	    "$(od -An -tx1 "$tmp/ct3.bin" | tr -d ' \n')" 2>/dev/null; then
+		not_ok "a share with another OAEP label must not decrypt"
+	else
+		ok "a share with another OAEP label does not decrypt"
+	fi
+else
+	not_ok "openssl genrsa"
+fi
 done_testing
