@@ -64,6 +64,7 @@ struct ipc_chan {
 
 	TAILQ_HEAD(, ipc_wbuf)	 wq;
 	size_t			 nq;
+	size_t			 qbytes;
 
 	uint8_t			 once[MSG_TYPE_MAX];
 	struct ipc_req		*reqs;
@@ -493,12 +494,12 @@ ipc_dispatch(struct ipc_chan *c, const struct msg_rule *rules, size_t nrules,
 	char			 err[MSG_ERRLEN];
 	uint8_t			*frame;
 	size_t			 len;
-	int			 fd, rv;
+	int			 fd, rv, n;
 
 	if (c->indispatch)
 		fatalx("%s: channel to %s re-entered", __func__,
 		    proc_name(c->peer));
-	for (;;) {
+	for (n = 0; n < IPC_DISPATCH_BATCH; n++) {
 		rv = ipc_recv_frame(c, &frame, &len, &fd, err, sizeof(err));
 		if (rv == IPC_AGAIN)
 			return 1;
@@ -539,6 +540,7 @@ ipc_dispatch(struct ipc_chan *c, const struct msg_rule *rules, size_t nrules,
 			    m->nfields - m->pos);
 		chan_cur_release(c);
 	}
+	return 1;
 }
 
 int
@@ -554,6 +556,11 @@ ipc_queue(struct ipc_chan *c, struct msg_out *o, int fd, char *err,
 		    "limit of %zu", o->name, o->len, c->maxlen);
 		goto fail;
 	}
+	if (c->qbytes + MSG_HDRLEN + o->len > IPC_MAXQUEUED) {
+		seterr(err, errlen, "%s: write queue to %s full (%zu bytes)",
+		    o->name, proc_name(c->peer), c->qbytes);
+		goto fail;
+	}
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		seterr(err, errlen, "out of memory");
 		goto fail;
@@ -566,6 +573,7 @@ ipc_queue(struct ipc_chan *c, struct msg_out *o, int fd, char *err,
 	o->len = 0;
 	TAILQ_INSERT_TAIL(&c->wq, w, entry);
 	c->nq++;
+	c->qbytes += w->len;
 	return 0;
  fail:
 	if (fd >= 0)
@@ -622,6 +630,7 @@ ipc_flush(struct ipc_chan *c, char *err, size_t errlen)
 			continue;
 		TAILQ_REMOVE(&c->wq, w, entry);
 		c->nq--;
+		c->qbytes -= w->len;
 		c->stats.frames_out++;
 		wbuf_free(w);
 	}

@@ -36,6 +36,8 @@
 #define IPC_MAXLEN_DEFAULT	(64 * 1024)	/* parent <-> ca, verifier */
 #define IPC_MAXLEN_FRONT	(1024 * 1024)	/* front -> parent (manifests) */
 #define IPC_MAXREQ		4096		/* outstanding requests/channel */
+#define IPC_MAXQUEUED		(16 * 1024 * 1024) /* bytes queued to write */
+#define IPC_DISPATCH_BATCH	64		/* frames per ipc_dispatch() */
 
 /* msg_rule.flags */
 #define MSGF_ONCE	0x01	/* at most once per channel lifetime */
@@ -88,7 +90,8 @@ int		 ipc_chan_peer(const struct ipc_chan *);
  * with).  On IPC_FRAME, *frame is a malloc'd buffer of exactly *len bytes
  * that the caller owns (msg_freezero() it when it may hold secrets) and
  * *fd the fd received with it or -1.  The length is checked against the
- * channel cap before the frame buffer is allocated.
+ * channel cap before the frame buffer is allocated.  After IPC_ERROR the
+ * stream cannot be resynchronised: free the channel.
  */
 int	ipc_recv_frame(struct ipc_chan *, uint8_t **, size_t *, int *,
 	    char *, size_t);
@@ -110,9 +113,11 @@ const struct msg_rule *ipc_check(struct ipc_chan *, const struct msg_rule *,
  * so a handler can change it for the next one), and handed to its handler;
  * any violation or channel error is fatalx() with one line.  Frames of
  * MSGF_SECRET rules or MSGT_SECRET types are zeroed after the handler.
- * Returns 1 when the socket has nothing more for now, 0 when the peer
- * closed the channel at a frame boundary (the caller decides: e.g. "lost
- * child").  Every received fd not taken by a handler is closed.
+ * Returns 1 when the socket has nothing more for now or after
+ * IPC_DISPATCH_BATCH frames (so one busy peer cannot starve the others;
+ * poll again), 0 when the peer closed the channel at a frame boundary
+ * (the caller decides: e.g. "lost child").  Every received fd not taken
+ * by a handler is closed.  Handlers must not free the channel.
  */
 int	ipc_dispatch(struct ipc_chan *, const struct msg_rule *, size_t,
 	    const uint32_t *, void *);
@@ -134,7 +139,10 @@ size_t	ipc_request_count(const struct ipc_chan *);
  * (o->buf becomes NULL; msg_out_free(o) stays safe).  If fd >= 0 the
  * channel takes it, sends it with the frame's first byte and closes it
  * once sent (or when the channel is freed).  -1 with err when the frame
- * is bad or over the channel cap (fd is closed then too).
+ * is bad, over the channel cap, or the queue already holds IPC_MAXQUEUED
+ * bytes (a peer that stops reading); fd is closed then too.  The queued
+ * copy is zeroed when freed if o->secret (set from MSGT_SECRET; a caller
+ * may set it for any frame).
  */
 int	ipc_queue(struct ipc_chan *, struct msg_out *, int, char *, size_t);
 /* Write what the socket takes now: 1 when all is written, 0 when frames

@@ -462,6 +462,7 @@ cases(void)
 	struct frames	 f;
 	struct result	 res;
 	uint8_t		 hdr[4];
+	uint32_t	 i;
 
 	init_case(&tc, FRONT, PROC_PARENT, S_RUN, &f);
 	frame_add(&f, MSG_PARENT_SHUTDOWN, 0, 0, "");
@@ -489,6 +490,13 @@ cases(void)
 	run(&tc, &f, &res);
 	ok(is_handled(&res, 3), "a handler's state change applies to the "
 	    "next frame");
+
+	init_case(&tc, PARENT, PROC_FRONT, S_RUN, &f);
+	for (i = 1; i <= 200; i++)
+		frame_add(&f, MSG_FRONT_STATUS_REQ, i, 0, "");
+	run(&tc, &f, &res);
+	ok(is_handled(&res, 200), "200 frames in one burst: all handled "
+	    "(in batches of %d)", IPC_DISPATCH_BATCH);
 
 	init_case(&tc, PARENT, PROC_FRONT, S_START, &f);
 	frame_add(&f, MSG_FRONT_STATUS_REQ, 9, 0, "");

@@ -337,6 +337,7 @@ test_writes(void)
 	memset(big, 0x3c, n);
 	msg_out_init_table(&o, tab, 2, 0, 1, 0, 0);
 	msg_put_bin(&o, big, n);
+	err[0] = '\0';
 	ok(ipc_queue(tx, &o, -1, err, sizeof(err)) == 0 && o.buf == NULL &&
 	    ipc_pending(tx) == 1, "a big frame queued: %s", err);
 	/* interleave partial writes and partial reads in one thread */
@@ -368,6 +369,27 @@ test_writes(void)
 	    ipc_pending(rx) == 0, "frame over the channel cap refused: %s",
 	    err);
 	msg_out_free(&o);
+
+	/* a peer that never reads: the queue is bounded */
+	{
+		int	 queued = 0, full = 0;
+
+		while (queued < 1000 && !full) {
+			msg_out_init_table(&o, tab, 2, 0, 1, 0, 0);
+			msg_put_bin(&o, big, 64 * 1024);
+			if (ipc_queue(tx, &o, -1, err, sizeof(err)) == 0)
+				queued++;
+			else
+				full = 1;
+			msg_out_free(&o);
+		}
+		/* each frame: 4 + envelope 5 + bin32 header 5 + 65536 */
+		ok(full && (size_t)queued * 65550 <= IPC_MAXQUEUED &&
+		    (size_t)(queued + 1) * 65550 > IPC_MAXQUEUED &&
+		    strstr(err, "write queue to front full") != NULL,
+		    "write queue bounded at %d frames of 64 KiB: %s", queued,
+		    err);
+	}
 
 	/* peer gone: an error, not SIGPIPE */
 	close(sp[1]);
