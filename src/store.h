@@ -85,6 +85,18 @@ int	 store_verify_latest(EVP_PKEY *, const uint8_t[STORE_HASH_LEN],
 	    const uint8_t *, size_t, char *, size_t);
 
 /*
+ * Upstream's key/value view (contrast.md 7.1), for tools that copy or
+ * rebuild a store: key is "<dir>/<name>" with dir one of manifests,
+ * policies, transitions and name [a-zA-Z0-9-]+; anything else (a "/" in
+ * the name, "..", a dot) is refused.  Raw bytes, no re-hash: readers of
+ * history use store_get().  get returns 0, 1 if absent, -1.
+ */
+int	 store_kv_get(struct store *, const char *, uint8_t **, size_t *,
+	    char *, size_t);
+int	 store_kv_set(struct store *, const char *, const uint8_t *, size_t,
+	    char *, size_t);
+
+/*
  * Walk from head to the all-zero root calling cb(arg, transition_hash,
  * manifest_hash, prev) for each transition, newest first.  Bounded by
  * STORE_MAX_HISTORY and cycle-safe.  cb returning non-zero stops the walk
