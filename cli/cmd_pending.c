@@ -28,15 +28,3 @@ cmd_runtime(int argc, char **argv)
 {
 	return pending("runtime", 5);
 }
-
-int
-cmd_attestation(int argc, char **argv)
-{
-	return pending("attestation", 3);
-}
-
-int
-cmd_sim(int argc, char **argv)
-{
-	return pending("sim", 3);
-}

@@ -291,6 +291,33 @@ evidence_set_auxblob(struct evidence *ev, const uint8_t *aux, size_t len,
 }
 
 int
+evidence_certs_auxblob(const struct evidence *ev, uint8_t **outp,
+    size_t *lenp, char *err, size_t errlen)
+{
+	struct certtable_entry	 e[4];
+	size_t			 n = 0;
+
+	memset(e, 0, sizeof(e));
+	if (ev->vcek_len > 0) {
+		memcpy(e[n].guid, certtable_guid_vcek, CERTTABLE_GUID_LEN);
+		e[n].data = ev->vcek, e[n++].len = ev->vcek_len;
+	}
+	if (ev->vlek_len > 0) {
+		memcpy(e[n].guid, certtable_guid_vlek, CERTTABLE_GUID_LEN);
+		e[n].data = ev->vlek, e[n++].len = ev->vlek_len;
+	}
+	if (ev->ask_len > 0) {
+		memcpy(e[n].guid, certtable_guid_ask, CERTTABLE_GUID_LEN);
+		e[n].data = ev->ask, e[n++].len = ev->ask_len;
+	}
+	if (ev->ark_len > 0) {
+		memcpy(e[n].guid, certtable_guid_ark, CERTTABLE_GUID_LEN);
+		e[n].data = ev->ark, e[n++].len = ev->ark_len;
+	}
+	return certtable_build(e, n, outp, lenp, err, errlen);
+}
+
+int
 evidence_snp_chain(const struct evidence *ev, uint8_t **outp, size_t *lenp,
     char *err, size_t errlen)
 {

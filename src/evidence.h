@@ -111,6 +111,10 @@ void		 evidence_free(struct evidence *);
 int		 evidence_set_auxblob(struct evidence *, const uint8_t *,
 		    size_t, char *, size_t);
 
+/* The reverse: a cert table of ev's certificates (for files, tests). */
+int		 evidence_certs_auxblob(const struct evidence *, uint8_t **,
+		    size_t *, char *, size_t);
+
 /*
  * The intermediate and root as one buffer (ASK DER then ARK DER; either
  * may be absent), which is the `chain' form the SNP verifier takes.
