@@ -18,12 +18,6 @@ pending(const char *name, int issue)
 }
 
 int
-cmd_generate(int argc, char **argv)
-{
-	return pending("generate", 5);
-}
-
-int
 cmd_runtime(int argc, char **argv)
 {
 	return pending("runtime", 5);
