@@ -203,10 +203,22 @@ pki_key_acceptable(const EVP_PKEY *k, char *err, size_t errlen)
 {
 	int	 bits = EVP_PKEY_get_bits(k);
 
+	char	 curve[32];
+	size_t	 len;
+
 	switch (EVP_PKEY_get_base_id(k)) {
 	case EVP_PKEY_EC:
-		if (bits == 256 || bits == 384 || bits == 521)
+		/* Named NIST curves only: no explicit parameters. */
+		if (EVP_PKEY_get_utf8_string_param(k,
+		    OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve), &len) &&
+		    (strcmp(curve, "prime256v1") == 0 ||
+		    strcmp(curve, "P-256") == 0 ||
+		    strcmp(curve, "secp384r1") == 0 ||
+		    strcmp(curve, "P-384") == 0 ||
+		    strcmp(curve, "secp521r1") == 0 ||
+		    strcmp(curve, "P-521") == 0))
 			return 0;
+		ERR_clear_error();
 		snprintf(err, errlen, "unsupported EC curve (%d bits)", bits);
 		return -1;
 	case EVP_PKEY_RSA:

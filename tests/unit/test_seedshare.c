@@ -103,7 +103,7 @@ static void
 test_pem(const char *dir, EVP_PKEY *rsa)
 {
 	char		 path[4096], *pem;
-	uint8_t		*buf, *der, *der2;
+	uint8_t		*buf = NULL, *der = NULL, *der2 = NULL;
 	size_t		 len, derlen, der2len;
 	struct stat	 st;
 	EVP_PKEY	*k, *ec;
@@ -196,6 +196,22 @@ test_pem(const char *dir, EVP_PKEY *rsa)
 	BIO_free(bio);
 	EVP_PKEY_free(ec);
 
+	/* Only named NIST curves. */
+	{
+		EVP_PKEY	*bp = EVP_PKEY_Q_keygen(NULL, NULL, "EC",
+		    "brainpoolP256r1");
+
+		bio = BIO_new(BIO_s_mem());
+		ok(bp != NULL && bio != NULL &&
+		    PEM_write_bio_PrivateKey_traditional(bio, bp, NULL, NULL, 0,
+		    NULL, NULL) == 1 && (p8len = BIO_get_mem_data(bio,
+		    &p8)) > 0 && pki_key_from_pem((uint8_t *)p8, (size_t)p8len,
+		    err, sizeof(err)) == NULL, "brainpoolP256r1 key refused (%s)",
+		    err);
+		BIO_free(bio);
+		EVP_PKEY_free(bp);
+	}
+
 	/* Certificates PEM bundles: strict too. */
 	{
 		static const char notcert[] = "-----BEGIN PUBLIC KEY-----\n"
@@ -214,8 +230,8 @@ main(int argc, char *argv[])
 {
 	EVP_PKEY	*owner, *other;
 	uint8_t		 seed[SEED_LEN], salt[SEED_SALT_LEN], out[SEED_LEN];
-	uint8_t		*pkcs1, *spki, *ct, bad[1024];
-	size_t		 pkcs1len, spkilen, ctlen, badlen;
+	uint8_t		*pkcs1 = NULL, *spki = NULL, *ct = NULL, bad[1024];
+	size_t		 pkcs1len = 0, spkilen = 0, ctlen = 0, badlen;
 	struct seedshare *sh;
 	const uint8_t	*keys[2];
 	size_t		 lens[2];
@@ -301,7 +317,7 @@ main(int argc, char *argv[])
 	free((uint8_t *)keys[1]);
 	{
 		EVP_PKEY	*ec = pki_p384_generate(err, sizeof(err));
-		uint8_t		*ecder;
+		uint8_t		*ecder = NULL;
 		size_t		 eclen;
 
 		ok(ec != NULL && pki_spki_der(ec, &ecder, &eclen, err,

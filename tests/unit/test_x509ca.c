@@ -7,6 +7,8 @@
  * With "write DIR" it writes PEM files for test_x509ca_openssl.sh:
  * root.pem intermediate.pem mesh-ca.pem leaf.pem, and after a rotation
  * intermediate2.pem mesh-ca2.pem leaf2.pem.
+ * With "bench N" it issues N leaves and prints "leaves N SECONDS" for
+ * tests/bench/bench_ca.sh.
  */
 #include "config.h"
 
@@ -526,6 +528,41 @@ write_files(const char *dir)
 	return 0;
 }
 
+static int
+bench(int n)
+{
+	struct castate		*st;
+	struct x509ca_leaf	 r;
+	struct timespec		 t0, t1;
+	X509			*leaf;
+	int			 i;
+
+	if (n < 1 || (st = castate_new(0, err, sizeof(err))) == NULL)
+		return 1;
+	leaf_req(&r, sans_web, 5);
+	r.peer_ip = "192.168.0.7";
+	r.workload_secret_id = "default/web";
+	r.evidence_oid = X509CA_OID_SNP;
+	r.evidence = evidence;
+	r.evidence_len = sizeof(evidence) - 1;
+	r.claims = claims;
+	r.nclaims = 4;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		if ((leaf = castate_issue_leaf(st, &r, 0, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		X509_free(leaf);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("leaves %d %.6f\n", n, (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	castate_free(st);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -549,6 +586,8 @@ main(int argc, char *argv[])
 	}
 	if (argc == 3 && strcmp(argv[1], "write") == 0)
 		return write_files(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "bench") == 0)
+		return bench(atoi(argv[2]));
 
 	test_classify();
 	st = castate_new(now, err, sizeof(err));
