@@ -1,0 +1,100 @@
+/*
+ * contrast-coordinator: the privilege-separated attested CA.  Four
+ * processes (doc/README.privsep): parent (parent.c), front (front.c),
+ * ca (ca.c), verifier (verifier.c); configuration in coordinator_config.c,
+ * the probe request parser in probe.c.
+ */
+#ifndef SRC_COORDINATOR_H
+#define SRC_COORDINATOR_H
+
+#include <sys/types.h>
+#include <sys/resource.h>
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define COORD_PROGNAME		"contrast-coordinator"
+#define COORD_CONFIG_MAX	(64 * 1024)	/* config file size cap */
+#define COORD_ADDR_MAX		64		/* "[v6]:port" text */
+#define COORD_CHROOT_NAME	"empty"		/* <state-dir>/empty */
+
+/* Fixed fds of the front (PROC_LISTEN_FD + n). */
+#define FRONT_FD_USER		4
+#define FRONT_FD_MESH		5
+#define FRONT_FD_PROBE		6
+
+/* MSG_PARENT_STATUS_OK state values. */
+#define COORD_STATE_NO_MANIFEST	0
+#define COORD_STATE_READY	1
+
+/* Child receiver state (ipc rule states bitmask). */
+#define CHILD_RUNNING		0x01
+
+struct coord_addr {
+	int		 family;		/* AF_INET or AF_INET6 */
+	char		 host[48];		/* numeric only: no DNS */
+	uint16_t	 port;
+};
+
+struct coord_config {
+	char			 state_dir[PATH_MAX];
+	struct coord_addr	 user_api;
+	struct coord_addr	 mesh_api;
+	struct coord_addr	 probe_listen;
+	char			 file[PATH_MAX];	/* config file, "" if none */
+};
+
+/* coordinator_config.c */
+void	coord_config_defaults(struct coord_config *);
+int	coord_addr_parse(const char *, struct coord_addr *, char *, size_t);
+void	coord_addr_format(const struct coord_addr *, char *, size_t);
+int	coord_config_set(struct coord_config *, const char *, const char *,
+	    char *, size_t);
+/* YAML mapping of the keys above; name is used in errors ("FILE:LINE"). */
+int	coord_config_parse(struct coord_config *, const char *,
+	    const uint8_t *, size_t, char *, size_t);
+int	coord_config_load(struct coord_config *, const char *, char *, size_t);
+int	coord_config_env(struct coord_config *, char *, size_t);
+int	coord_config_check(const struct coord_config *, char *, size_t);
+void	coord_config_print(const struct coord_config *, FILE *);
+
+/* probe.c: one HTTP/1.x request of the probe port */
+#define PROBE_REQ_MAX		2048	/* bytes of request line + headers */
+#define PROBE_INCOMPLETE	0	/* need more bytes */
+#define PROBE_BAD		(-1)	/* malformed: 400 and close */
+enum probe_path {
+	PROBE_PATH_OTHER = 0,
+	PROBE_PATH_STARTUP,
+	PROBE_PATH_LIVENESS,
+	PROBE_PATH_READINESS
+};
+struct probe_req {
+	int		 get;		/* method is GET (else 405) */
+	enum probe_path	 path;
+	size_t		 len;		/* bytes of the request */
+};
+int	probe_parse(const uint8_t *, size_t, struct probe_req *);
+/* The response for status code code, with body body, into buf. */
+int	probe_response(char *, size_t, int, const char *);
+
+/* coordinator.c: shared by the children */
+struct ipc_chan;
+struct msg;
+struct ipc_chan	*coord_child_start(int, int, char **, const char *, rlim_t);
+void	coord_child_loop(struct ipc_chan *, const void *, size_t)
+	    __attribute__((__noreturn__));
+#ifdef SANDBOX_SELFTEST
+void	coord_selftest(struct ipc_chan *, struct msg *, void *);
+#endif
+void	coord_child_shutdown(struct ipc_chan *, struct msg *, void *);
+
+/* The roles. */
+int	parent_main(struct coord_config *, int);
+void	front_main(int, char **, const char *) __attribute__((__noreturn__));
+void	ca_main(int, char **, const char *) __attribute__((__noreturn__));
+void	verifier_main(int, char **, const char *)
+	    __attribute__((__noreturn__));
+
+#endif
