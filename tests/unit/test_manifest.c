@@ -719,8 +719,8 @@ test_writer(const char *srcdir)
 	struct manifest_errors	 e;
 	json_t			*doc;
 	uint8_t			*want;
-	char			*out, *out2, path[4096], err[256];
-	size_t			 wantlen, len, len2;
+	char			*out = NULL, *out2 = NULL, path[4096], err[256];
+	size_t			 wantlen, len = 0, len2 = 0;
 
 	snprintf(path, sizeof(path), "%s/tests/data/manifests/go-written.json",
 	    srcdir);
