@@ -3,8 +3,9 @@
 # both measured in this run: one issuance = workload key parse + SAN and
 # extension build + one ECDSA-P384/SHA-384 signature + DER encoding.
 # Prints the ratio (issuance time / one `openssl speed ecdsap384'
-# signature).  The machine is shared, so both are measured in alternating
-# rounds and the best round of each counts.
+# signature).  Both count CPU time (openssl speed divides by user CPU
+# time unless -elapsed), and since the machine is shared both are measured
+# in alternating rounds and the best round of each counts.
 set -eu
 : "${top_builddir:=.}"
 : "${OPENSSL:=openssl}"
