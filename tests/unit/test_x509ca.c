@@ -428,7 +428,6 @@ test_refusals(struct castate *st, time_t now)
 		free(der);
 	} else
 		ok(0, "RSA key for the refusal test");
-	EVP_PKEY_free(rsa);
 
 	memset(bad, 0, sizeof(bad));
 	bad[0].oid = "1.3.9901.3.1";
@@ -474,7 +473,8 @@ test_refusals(struct castate *st, time_t now)
 	    "empty workload secret id refused");
 	leaf_req(&r, sans_web, 1);
 	ok(x509ca_leaf_new(&r, castate_cert(st, CASTATE_ROOT), rsa, now, err,
-	    sizeof(err)) == NULL, "mismatched issuer key refused");
+	    sizeof(err)) == NULL, "mismatched issuer key refused (%s)", err);
+	EVP_PKEY_free(rsa);
 }
 
 static int
