@@ -64,6 +64,7 @@ struct gen_input {
 	char			*out;	/* final bytes (== text if untouched) */
 	size_t			 outlen;
 	int			 changed;
+	struct yamledit_stream	*st;	/* parse of text (phase A) */
 };
 
 /* One resource (a document root, or an item of a kind: List). */

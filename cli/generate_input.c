@@ -257,6 +257,7 @@ gen_inputs_free(struct gen_ctx *c)
 	for (i = 0; i < c->ninputs; i++) {
 		if (c->inputs[i].out != c->inputs[i].text)
 			free(c->inputs[i].out);
+		yamledit_free(c->inputs[i].st);
 		free(c->inputs[i].text);
 		free(c->inputs[i].path);
 	}

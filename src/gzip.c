@@ -93,7 +93,7 @@ gzip_store(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
 	return 0;
 }
 
-static void
+static void __attribute__((__format__ (printf, 3, 4)))
 seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list	 ap;

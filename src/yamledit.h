@@ -67,6 +67,7 @@ struct yamledit_stream {
 	struct yamledit_doc	*docs;
 	size_t			 ndocs;
 	size_t			 nnodes;
+	void			*arena;	/* nodes and scalars live here */
 };
 
 /*
