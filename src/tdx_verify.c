@@ -545,7 +545,17 @@ tdx_verify_evidence(const struct tdx_quote *q, const struct tdx_collateral *c,
 	if (q == NULL || q->raw == NULL)
 		return verr(ATTEST_REJECT_MALFORMED, err, errlen, "no quote");
 
-	/* 1. The PCK chain to the pinned root. */
+	/* 1. The quote signed by the attestation key: cheapest first, and
+	 * nothing is trusted until every step has passed. */
+	if (!tdx_ecdsa_verify_raw(q->att_key, q->raw, q->signed_len,
+	    q->quote_sig)) {
+		r = verr(ATTEST_REJECT_SIGNATURE, err, errlen, "quote signature "
+		    "over bytes [0, %zu) does not verify with the attestation "
+		    "key", q->signed_len);
+		goto out;
+	}
+
+	/* 2. The PCK chain to the pinned root. */
 	if ((pin = tdx_x509_from_pem(tdx_intel_root_ca_pem)) == NULL) {
 		r = verr(ATTEST_REJECT_INTERNAL, err, errlen, "built-in Intel "
 		    "root does not parse");
@@ -580,7 +590,7 @@ tdx_verify_evidence(const struct tdx_quote *q, const struct tdx_collateral *c,
 	    errlen)) != ATTEST_OK)
 		goto out;
 
-	/* 2. Revocation, when CRLs were given. */
+	/* 3. Revocation, when CRLs were given. */
 	if (c != NULL && c->root_crl != NULL) {
 		if ((r = crl_check(c->root_crl, pin, cert[1], at, "root CA CRL",
 		    err, errlen)) != ATTEST_OK)
@@ -594,7 +604,7 @@ tdx_verify_evidence(const struct tdx_quote *q, const struct tdx_collateral *c,
 		ev->crl_checked |= 2;
 	}
 
-	/* 3. QE report signed by the PCK key. */
+	/* 4. QE report signed by the PCK key. */
 	pk = X509_get0_pubkey(cert[0]);
 	if (!tdx_ecdsa_verify_pkey(pk, q->qe_report_raw, TDX_QE_REPORT_LEN,
 	    q->qe_report_sig)) {
@@ -604,7 +614,7 @@ tdx_verify_evidence(const struct tdx_quote *q, const struct tdx_collateral *c,
 		goto out;
 	}
 
-	/* 4. The QE vouches for the attestation key. */
+	/* 5. The QE vouches for the attestation key. */
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(md, q->att_key, TDX_ATT_KEY_LEN) != 1 ||
@@ -618,15 +628,6 @@ tdx_verify_evidence(const struct tdx_quote *q, const struct tdx_collateral *c,
 		r = verr(ATTEST_REJECT_BINDING, err, errlen, "QE report data "
 		    "is not SHA-256(attestation key || QE auth data) || "
 		    "32 zero bytes");
-		goto out;
-	}
-
-	/* 5. The quote signed by the attestation key. */
-	if (!tdx_ecdsa_verify_raw(q->att_key, q->raw, q->signed_len,
-	    q->quote_sig)) {
-		r = verr(ATTEST_REJECT_SIGNATURE, err, errlen, "quote signature "
-		    "over bytes [0, %zu) does not verify with the attestation "
-		    "key", q->signed_len);
 		goto out;
 	}
 
