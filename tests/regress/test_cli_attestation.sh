@@ -49,7 +49,7 @@ run sim-init-again 1 sim init "$T/s"
 err_has sim-init-again "--force"
 run sim-init-b 0 sim init --image other-image "$T/b"
 printf 'version = "0.1.0"\nalgorithm = "sha256"\n' >"$T/initdata.toml"
-HD=$(openssl dgst -sha256 -r "$T/initdata.toml" | cut -c1-64)
+HD=$("$OPENSSL" dgst -sha256 -r "$T/initdata.toml" | cut -c1-64)
 RD=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 run sim-report 0 sim report --sim-dir "$T/s" --initdata "$T/initdata.toml" \
     --report-data "$RD" -o "$T/r.bin" --certs "$T/aux.bin" \
