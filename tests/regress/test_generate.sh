@@ -192,4 +192,16 @@ check "keys: public key in manifest" sh -c "grep -q \$('$OPENSSL' pkey -in '$W/k
 rm -f "$W/keys/manifest.json"
 check "keys: --disable-updates" sh -c "cd '$W/keys' && '$CONTRAST' generate --reference-values metal-qemu-snp -d coordinator.yml 2>/dev/null && grep -q '\"WorkloadOwnerPubKeys\": \[\]' manifest.json"
 
+# contrast runtime prints the RuntimeClass generate refers to.
+"$CONTRAST" runtime --platform metal-qemu-snp > "$W/runtime.yml" 2>/dev/null
+check "runtime: output parses" "$YC" docs "$W/runtime.yml"
+h=$(sed -n 's/^handler: //p' "$W/runtime.yml")
+check "runtime: handler is the one generate writes" \
+    grep -q "runtimeClassName: $h\$" "$W/dir/emojivoto/web.yml"
+check "runtime: node installer DaemonSet" \
+    grep -q "name: $h-nodeinstaller\$" "$W/runtime.yml"
+check "runtime: sim-snp handler matches generate's" sh -c \
+    "'$CONTRAST' runtime --platform sim-snp --sim-dir '$W/sim/sim2' 2>/dev/null | grep -q \"^handler: \$(sed -n 's/^ *runtimeClassName: //p' '$W/sim/coordinator.yml')\\\$\""
+check "runtime: unknown platform fails" sh -c "! '$CONTRAST' runtime --platform x86 2>/dev/null"
+
 done_testing
