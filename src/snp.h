@@ -258,7 +258,8 @@ enum snp_reason	 snp_check_refval(const struct snp_report *, enum snp_product,
  * built-in roots of their product, SIM_SNP entries with their pinned
  * ARK); the first entry that accepts fills verdict (platform,
  * policy_hash = HOST_DATA, refval_index).  On rejection the reason is the
- * one of the entry that got furthest, and err lists every entry's reason
+ * one of the entry that got furthest (an entry that does not apply, e.g.
+ * without a product line, counts least), and err lists every entry's reason
  * ("entry 0 (Metal-QEMU-SNP): MEASUREMENT mismatch; ...").
  * report_out may be NULL.
  */

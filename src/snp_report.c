@@ -270,7 +270,6 @@ struct printer {
 	FILE	*f;
 	int	 json;
 	int	 n;
-	int	 error;
 };
 
 static void
@@ -363,7 +362,7 @@ int
 snp_report_print(FILE *f, const struct snp_report *r,
     enum snp_product product, int json)
 {
-	struct printer	 pr = { f, json, 0, 0 };
+	struct printer	 pr = { f, json, 0 };
 	char		 buf[16];
 
 	if (product == SNP_PRODUCT_UNKNOWN)

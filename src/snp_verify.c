@@ -317,7 +317,9 @@ snp_verify(struct snp_ctx *ctx, const struct snp_evidence *ev,
 			free(res);
 			return SNP_OK;
 		}
-		if (best == SNP_OK || reason > best)
+		/* An entry that does not apply says the least. */
+		if (best == SNP_OK || best == SNP_ERR_NO_REFVAL ||
+		    (reason > best && reason != SNP_ERR_NO_REFVAL))
 			best = reason;
 		append(err, errlen, i, e->platform_name, msg);
 	}

@@ -233,6 +233,19 @@ test_verify_loop(void)
 	rc = snp_verify(ctx, &l[V_TAV_MILAN].ev, &rv, NULL, v->at, &verdict, &r,
 	    err, sizeof(err));
 	is_int(rc, SNP_ERR_NO_REFVAL, "entry without product: %s", err);
+	/* ... and counts least next to a real rejection. */
+	refval_for(v, &e[1]);
+	e[1].measurement[5] ^= 1;
+	rv.n_snp = 2;
+	rc = snp_verify(ctx, &l[V_TAV_MILAN].ev, &rv, NULL, v->at, &verdict, &r,
+	    err, sizeof(err));
+	is_int(rc, SNP_ERR_MEASUREMENT, "inapplicable entry + measurement "
+	    "mismatch -> measurement: %s", err);
+	e[0] = e[1];
+	e[1].product = SNP_PRODUCT_UNKNOWN;
+	rc = snp_verify(ctx, &l[V_TAV_MILAN].ev, &rv, NULL, v->at, &verdict, &r,
+	    err, sizeof(err));
+	is_int(rc, SNP_ERR_MEASUREMENT, "same in the other order");
 }
 
 int
