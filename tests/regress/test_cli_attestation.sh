@@ -65,6 +65,17 @@ has sim-verify "host_data: $HD"
 has sim-verify "report_data: $RD"
 has sim-verify "version: 3"
 run sim-verify-blob 0 attestation verify --report "$T/ev.bin" --sim-dir "$T/s"
+# The sim ARK in --chain, pinned by the reference values' digest.
+run sim-verify-chain 0 attestation verify --report "$T/r.bin" \
+    --vcek "$T/s/vcek.der" --chain "$T/s/cert_chain.pem" \
+    --reference-values "$T/s/reference-values.json"
+# CONTRAST_SIM_DIR names the sim dir when --sim-dir is absent.
+CONTRAST_SIM_DIR="$T/s"
+export CONTRAST_SIM_DIR
+run sim-env 0 sim report --hostdata "$HD" --evidence "$T/ev3.bin"
+unset CONTRAST_SIM_DIR
+run sim-env-verify 0 attestation verify --report "$T/ev3.bin" \
+    --reference-values "$T/s/reference-values.json" --hostdata "$HD"
 run sim-verify-json 0 attestation verify --report "$T/ev.bin" \
     --reference-values "$T/s/reference-values.json" --format json
 has sim-verify-json '"verdict": "verified"'
