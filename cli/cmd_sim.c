@@ -172,8 +172,10 @@ sim_cmd_report(int argc, char **argv)
 	const char		*hostdata = NULL, *initdata = NULL;
 	const char		*image = NULL, *image_file = NULL;
 	const char		*out = NULL, *certs = NULL, *evout = NULL;
-	uint8_t			 hd[SIM_HOSTDATA_LEN], rd[SIM_REPORT_DATA_LEN];
-	uint8_t			 meas[SIM_MEASUREMENT_LEN], *buf, *aux = NULL;
+	uint8_t			 hd[SIM_HOSTDATA_LEN];
+	uint8_t			 rd[SIM_REPORT_DATA_LEN];
+	uint8_t			 meas[SIM_MEASUREMENT_LEN];
+	uint8_t			*buf, *aux = NULL;
 	size_t			 len, auxlen = 0;
 	char			 err[512], *hex;
 	int			 ch, rv = 1;

@@ -166,7 +166,7 @@ int
 certtable_parse(const uint8_t *blob, size_t len, struct certtable *t,
     char *err, size_t errlen)
 {
-	uint64_t	 off[CERTTABLE_MAX_ENTRIES];
+	uint64_t	 off[CERTTABLE_MAX_ENTRIES], table_end;
 	const uint8_t	*p;
 	size_t		 i, pos;
 
@@ -204,8 +204,9 @@ certtable_parse(const uint8_t *blob, size_t len, struct certtable *t,
 		t->entries[i].len = le32(p + 20);
 	}
 	t->n = i;
-	if (certtable_check(t->entries, off, t->n,
-	    (uint64_t)(t->n + 1) * CERTTABLE_ENTRY_LEN, len, err, errlen) == -1) {
+	table_end = (uint64_t)(t->n + 1) * CERTTABLE_ENTRY_LEN;
+	if (certtable_check(t->entries, off, t->n, table_end, len, err,
+	    errlen) == -1) {
 		memset(t, 0, sizeof(*t));
 		return -1;
 	}

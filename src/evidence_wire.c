@@ -67,7 +67,7 @@ int
 evidence_encode(const struct evidence *ev, uint8_t **outp, size_t *lenp,
     char *err, size_t errlen)
 {
-	struct evidence	 tmp = *ev;	/* shallow: wire_fields wants it */
+	struct evidence	 tmp = *ev;	/* shallow, for wire_fields() */
 	uint8_t		**f[WIRE_NFIELDS], *out, *p;
 	size_t		*flen[WIRE_NFIELDS], total = WIRE_HDR_LEN, i;
 	uint8_t		 code;
@@ -82,7 +82,8 @@ evidence_encode(const struct evidence *ev, uint8_t **outp, size_t *lenp,
 		code = WIRE_TDX;
 		break;
 	default:
-		code = WIRE_SIM_SNP;	/* evidence_check allowed only this */
+		/* evidence_check() allowed only this one. */
+		code = WIRE_SIM_SNP;
 		break;
 	}
 	wire_fields(&tmp, f, flen);

@@ -381,8 +381,9 @@ sim_issue_report(struct sim *s, const uint8_t hostdata[SIM_HOSTDATA_LEN],
 	r[0x18a] = SIM_CPUID_STEPPING;
 	memcpy(r + 0x1a0, s->chip_id, SIM_CHIP_ID_LEN);
 	memcpy(r + 0x1e0, s->tcb, 8);		/* COMMITTED_TCB */
-	memcpy(r + 0x1e8, s->fw, 3);		/* CURRENT build/minor/major */
-	memcpy(r + 0x1ec, s->fw, 3);		/* COMMITTED */
+	/* CURRENT_BUILD/MINOR/MAJOR, then COMMITTED_*. */
+	memcpy(r + 0x1e8, s->fw, 3);
+	memcpy(r + 0x1ec, s->fw, 3);
 	memcpy(r + 0x1f0, s->tcb, 8);		/* LAUNCH_TCB */
 	if (sim_sign(s, r, err, errlen) == -1)
 		return -1;

@@ -286,7 +286,8 @@ sim_make_ark(EVP_PKEY *key)
 {
 	X509	*x;
 
-	if ((x = sim_cert_new("ARK-" SIM_PRODUCT_NAME, key, NULL, 25, 0)) == NULL)
+	x = sim_cert_new("ARK-" SIM_PRODUCT_NAME, key, NULL, 25, 0);
+	if (x == NULL)
 		return NULL;
 	if (sim_add_ext(x, x, NID_key_usage,
 	    "critical,keyCertSign,cRLSign") == -1 ||
@@ -305,7 +306,8 @@ sim_make_ask(EVP_PKEY *key, X509 *ark, EVP_PKEY *ark_key)
 {
 	X509	*x;
 
-	if ((x = sim_cert_new("SEV-" SIM_PRODUCT_NAME, key, ark, 25, 0)) == NULL)
+	x = sim_cert_new("SEV-" SIM_PRODUCT_NAME, key, ark, 25, 0);
+	if (x == NULL)
 		return NULL;
 	if (sim_add_ext(x, ark, NID_key_usage,
 	    "critical,keyCertSign,cRLSign") == -1 ||
@@ -502,7 +504,8 @@ sim_build_files(const struct sim_init_opts *o, struct sim_file *f,
 {
 	EVP_PKEY	*ark_key = NULL, *ask_key = NULL, *vcek_key = NULL;
 	X509		*ark = NULL, *ask = NULL, *vcek = NULL;
-	uint8_t		 chip_id[SIM_CHIP_ID_LEN], meas[SIM_MEASUREMENT_LEN];
+	uint8_t		 chip_id[SIM_CHIP_ID_LEN];
+	uint8_t		 meas[SIM_MEASUREMENT_LEN];
 	uint8_t		 ark_sha[32];
 	unsigned int	 shalen = sizeof(ark_sha);
 	const char	*image = o->image_name ? o->image_name :

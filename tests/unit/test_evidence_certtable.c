@@ -191,7 +191,8 @@ main(void)
 
 	/* Too many entries. */
 	{
-		size_t	 n = CERTTABLE_MAX_ENTRIES + 1, sz = (n + 1) * 24 + n;
+		size_t	 n = CERTTABLE_MAX_ENTRIES + 1;
+		size_t	 sz = (n + 1) * 24 + n;
 		uint8_t	*big = calloc(1, sz), g[16];
 
 		if (big != NULL) {

@@ -147,7 +147,8 @@ test_report_fields(struct sim *s, const uint8_t hostdata[32],
     const uint8_t rd[64])
 {
 	struct snp_report	 r;
-	uint8_t			 raw[SIM_REPORT_LEN], raw2[SIM_REPORT_LEN];
+	uint8_t			 raw[SIM_REPORT_LEN];
+	uint8_t			 raw2[SIM_REPORT_LEN];
 	uint8_t			*aux = NULL, ff[32], meas[48];
 	size_t			 auxlen = 0;
 	struct certtable	 t;
@@ -217,7 +218,8 @@ main(void)
 	struct evidence		 ev;
 	struct attest_verdict	 vd;
 	struct snp_refval	 saved;
-	uint8_t			 hostdata[32], other_hd[32], rd[64], rd2[64];
+	uint8_t			 hostdata[32], other_hd[32];
+	uint8_t			 rd[64], rd2[64];
 	uint8_t			 meas_other[48], arka[32], arkb_old[32];
 	uint8_t			*buf;
 	size_t			 len;
