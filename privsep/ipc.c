@@ -465,7 +465,9 @@ ipc_check(struct ipc_chan *c, const struct msg_rule *rules, size_t nrules,
 			    m->reqid);
 			return NULL;
 		}
-		if (req->type != ti->answers) {
+		/* MSGT_ANYREQ: a generic failure answering any request */
+		if (req->type != ti->answers &&
+		    (ti->flags & MSGT_ANYREQ) == 0) {
 			seterr(err, errlen, "reply to request id %u, which was "
 			    "%s", m->reqid, msg_type_name(req->type));
 			return NULL;

@@ -33,10 +33,14 @@
 #include "msg.h"
 #include "msgtypes.h"
 
-#define IPC_MAXLEN_DEFAULT	(64 * 1024)	/* parent <-> ca, verifier */
-#define IPC_MAXLEN_FRONT	(1024 * 1024)	/* front -> parent (manifests) */
+#define IPC_MAXLEN_DEFAULT	(64 * 1024)	/* control-only channels */
+#define IPC_MAXLEN_FRONT	MSG_MAXLEN_BIG	/* front <-> parent (manifests) */
+#define IPC_MAXLEN_VERIFIER	MSG_MAXLEN_BIG	/* parent <-> verifier (manifest
+						 * check) */
+#define IPC_MAXLEN_CA		(2 * 1024 * 1024) /* parent <-> ca (seed shares) */
 #define IPC_MAXREQ		4096		/* outstanding requests/channel */
-#define IPC_MAXQUEUED		(16 * 1024 * 1024) /* bytes queued to write */
+#define IPC_MAXQUEUED		(32 * 1024 * 1024) /* bytes queued to write:
+						 * two of the biggest frames */
 #define IPC_DISPATCH_BATCH	64		/* frames per ipc_dispatch() */
 
 /* msg_rule.flags */
@@ -126,7 +130,8 @@ int	ipc_dispatch(struct ipc_chan *, const struct msg_rule *, size_t,
  * Requests needing an answer (MSGF_REPLY): allocate a fresh reqid (never
  * 0) for a request of the given type under generation gen; the reply
  * must carry it, the same gen, and a type whose msg_typeinfo.answers is
- * reqtype.  0 when IPC_MAXREQ requests are outstanding.
+ * reqtype (or a type flagged MSGT_ANYREQ, which answers any request).
+ * 0 when IPC_MAXREQ requests are outstanding.
  */
 uint32_t ipc_request_new(struct ipc_chan *, uint32_t, uint64_t);
 /* Forget an outstanding reqid (timeout, cancel): 0, or -1 if unknown. */
