@@ -304,6 +304,11 @@ main(int argc, char *argv[])
 		coord_config_print(&cf, stdout);
 		printf("# sandbox: %s\n# privsep-user: %s\n", sandbox_kind(),
 		    PRIVSEP_USER);
+#ifdef SANDBOX_SELFTEST
+		printf("# sandbox-selftest: yes\n");
+#else
+		printf("# sandbox-selftest: no\n");
+#endif
 		printf("# configuration OK\n");
 		return 0;
 	}

@@ -33,8 +33,11 @@ enum conn_state {
 	CONN_FREE = 0,
 	CONN_READ,		/* reading the request */
 	CONN_STATUS,		/* waiting for the parent's answer */
-	CONN_WRITE		/* writing the response, then close */
+	CONN_WRITE,		/* writing the response */
+	CONN_DRAIN		/* response sent: read to EOF, then close */
 };
+
+#define FRONT_DRAIN_MAX		(64 * 1024)	/* discarded bytes at most */
 
 struct front_conn {
 	enum conn_state	 state;
@@ -45,6 +48,7 @@ struct front_conn {
 	size_t		 inlen;
 	char		 out[256];
 	size_t		 outlen, outoff;
+	size_t		 drained;
 };
 
 struct front {
@@ -187,9 +191,49 @@ front_write(struct front *fs, struct front_conn *fc)
 	}
 	fc->outoff += (size_t)n;
 	if (fc->outoff == fc->outlen) {
+		/*
+		 * Closing with unread input would reset the connection and
+		 * could destroy the response before the client reads it
+		 * (a 400 comes before the request ends): drain first.
+		 */
 		shutdown(fc->fd, SHUT_WR);
-		front_conn_close(fs, fc);
+		fc->state = CONN_DRAIN;
 	}
+}
+
+static void
+front_drain(struct front *fs, struct front_conn *fc)
+{
+	ssize_t	 n;
+
+	n = read(fc->fd, fc->in, sizeof(fc->in));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0 && (fc->drained += (size_t)n) < FRONT_DRAIN_MAX)
+		return;
+	front_conn_close(fs, fc);
+}
+
+/* At the cap, the oldest connection that only costs us waiting goes. */
+static struct front_conn *
+front_evict(struct front *fs)
+{
+	struct front_conn	*fc, *old = NULL;
+	size_t			 i;
+
+	for (i = 0; i < FRONT_MAXCONN; i++) {
+		fc = &fs->conn[i];
+		if (fc->state != CONN_READ && fc->state != CONN_DRAIN)
+			continue;
+		if (old == NULL ||
+		    fc->deadline.tv_sec < old->deadline.tv_sec ||
+		    (fc->deadline.tv_sec == old->deadline.tv_sec &&
+		    fc->deadline.tv_nsec < old->deadline.tv_nsec))
+			old = fc;
+	}
+	if (old != NULL)
+		front_conn_close(fs, old);
+	return old;
 }
 
 static void
@@ -217,11 +261,12 @@ front_accept(struct front *fs, int lfd)
 	for (i = 0; i < FRONT_MAXCONN; i++)
 		if (fs->conn[i].state == CONN_FREE)
 			break;
-	if (i == FRONT_MAXCONN) {
-		close(fd);	/* not polled when full; a race at most */
+	if (i < FRONT_MAXCONN)
+		fc = &fs->conn[i];
+	else if ((fc = front_evict(fs)) == NULL) {
+		close(fd);	/* every slot is busy answering */
 		return;
 	}
-	fc = &fs->conn[i];
 	memset(fc, 0, sizeof(*fc));
 	fc->fd = fd;
 	fc->state = CONN_READ;
@@ -270,8 +315,8 @@ front_main(int argc, char **argv, const char *chroot)
 		pfd[n].fd = FRONT_FD_MESH;
 		pfd[n].events = POLLIN;
 		pconn[n++] = -2;
-		/* At the cap, new clients wait in the listen backlog. */
-		pfd[n].fd = fs.nconn < FRONT_MAXCONN ? FRONT_FD_PROBE : -1;
+		/* At the cap, a new client replaces the oldest idle one. */
+		pfd[n].fd = FRONT_FD_PROBE;
 		pfd[n].events = POLLIN;
 		pconn[n++] = -2;
 
@@ -293,8 +338,8 @@ front_main(int argc, char **argv, const char *chroot)
 			if (fc->state == CONN_STATUS)
 				continue;
 			pfd[n].fd = fc->fd;
-			pfd[n].events = fc->state == CONN_READ ? POLLIN :
-			    POLLOUT;
+			pfd[n].events = fc->state == CONN_WRITE ? POLLOUT :
+			    POLLIN;
 			pconn[n++] = (int)i;
 		}
 
@@ -327,6 +372,8 @@ front_main(int argc, char **argv, const char *chroot)
 				front_read(&fs, fc);
 			else if (fc->state == CONN_WRITE)
 				front_write(&fs, fc);
+			else if (fc->state == CONN_DRAIN)
+				front_drain(&fs, fc);
 		}
 	}
 }

@@ -246,7 +246,7 @@ static void
 parent_dispatch_ready(struct ipc_chan *c, struct msg *m, void *arg)
 {
 	struct parent	*ps = arg;
-	int		 id = ipc_chan_peer(c), i;
+	int		 id = ipc_chan_peer(c), i, first = 0;
 
 	msg_end(m);
 	ps->state[id] = CHAN_RUNNING;
@@ -261,12 +261,17 @@ parent_dispatch_ready(struct ipc_chan *c, struct msg *m, void *arg)
 		for (i = PROC_PARENT + 1; i < PROC_MAX; i++)
 			if (!ps->pt.child[i].ready)
 				break;
-		if (i == PROC_MAX)
+		if (i == PROC_MAX) {
 			parent_all_ready(ps);
+			first = 1;
+		}
 	}
 #ifdef SANDBOX_SELFTEST
-	if (ps->st_onready && ps->st_role == id)
+	/* After start-up, where any death is fatal by design. */
+	if (ps->st_onready && ps->allready && (first || ps->st_role == id))
 		parent_selftest(ps);
+#else
+	(void)first;
 #endif
 }
 
