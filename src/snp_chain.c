@@ -477,6 +477,15 @@ cert_is_amd_pss(const X509 *x)
 }
 
 static int
+cert_is_ca(X509 *x)
+{
+	if (X509_check_ca(x) != 1)
+		return 0;
+	return (X509_get_extension_flags(x) & EXFLAG_KUSAGE) == 0 ||
+	    (X509_get_key_usage(x) & KU_KEY_CERT_SIGN) != 0;
+}
+
+static int
 key_is_rsa4096(const X509 *x)
 {
 	EVP_PKEY	*k = X509_get0_pubkey(x);
@@ -847,6 +856,14 @@ verify_path(X509 *leaf, X509 *inter, X509 *ark, time_t at, char *err,
 	if (!key_is_rsa4096(ark) || !key_is_rsa4096(inter)) {
 		snprintf(err, errlen, "ARK/ASK key is not RSA >= %d bits",
 		    AMD_RSA_MIN_BITS);
+		return SNP_ERR_CHAIN;
+	}
+	/* ARK and ASK are CAs that may sign certificates; the leaf is not. */
+	which = !cert_is_ca(ark) ? "ARK" : !cert_is_ca(inter) ? "ASK/ASVK" :
+	    X509_check_ca(leaf) != 0 ? "VCEK/VLEK" : NULL;
+	if (which != NULL) {
+		snprintf(err, errlen, "%s: wrong basicConstraints/keyUsage for "
+		    "its place in the chain", which);
 		return SNP_ERR_CHAIN;
 	}
 	if (X509_check_issued(ark, ark) != X509_V_OK ||

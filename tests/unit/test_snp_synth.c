@@ -101,6 +101,7 @@ struct vcek_opts {
 	enum sigkind	 sig;
 	EVP_PKEY	*key;		/* leaf public key */
 	const char	*cn;
+	int		 ca;		/* give the leaf CA:TRUE */
 };
 
 static X509 *
@@ -215,7 +216,7 @@ make_vcek(const struct vcek_opts *o, X509 *issuer, EVP_PKEY *issuer_key,
 	X509	*x;
 	uint8_t	*d, wrapped[2 + 64];
 
-	x = mkcert(o->cn, issuer, issuer_key, o->key, 0, 0, o->nb, o->na,
+	x = mkcert(o->cn, issuer, issuer_key, o->key, 0, o->ca, o->nb, o->na,
 	    o->sig);
 	add_ext_int(x, "1.3.6.1.4.1.3704.1.1", o->fmc >= 0 ? 1 : 0);
 	add_ext_ia5(x, "1.3.6.1.4.1.3704.1.2", o->product);
@@ -614,6 +615,13 @@ test_chain_shape(void)
 	v = make_vcek(&o, ask, ask_key, &vl);
 	rc = run(rep, v, vl, NULL, 0, &a, T_2026, NULL, err, sizeof(err));
 	ok(rc == SNP_ERR_CHAIN, "P-256 VCEK: %s", err);
+	OPENSSL_free(v);
+
+	vcek_defaults(&o);
+	o.ca = 1;
+	v = make_vcek(&o, ask, ask_key, &vl);
+	rc = run(rep, v, vl, NULL, 0, &a, T_2026, NULL, err, sizeof(err));
+	ok(rc == SNP_ERR_CHAIN, "VCEK that is a CA: %s", err);
 	OPENSSL_free(v);
 
 	/* An intermediate that is not a CA. */
