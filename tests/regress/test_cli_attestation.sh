@@ -139,7 +139,8 @@ has inspect "verdict: parsed"
 
 # --- the real vectors ---
 if [ ! -f "$SHARED_DIR/ARCHITECTURE.md" ]; then
-	echo "# ../shared not found at $SHARED_DIR: vector checks skipped"
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP ../shared (test vectors) not found at $SHARED_DIR"
 	done_testing
 	exit $?
 fi
