@@ -479,7 +479,7 @@ gen_inject(struct gen_ctx *c, struct gen_resource *r,
 	json_t			*init = NULL, *mesh = NULL, *vol = NULL, *h;
 	const char		*rc, *skip, *name;
 	char			 err[256];
-	int			 want_init, want_mesh, ret = -1;
+	int			 want_init, want_mesh, ret = -1, e;
 	long			 at_init = -1, at_mesh;
 	size_t			 i, k;
 
@@ -496,9 +496,9 @@ gen_inject(struct gen_ctx *c, struct gen_resource *r,
 	if (strcmp(rc, c->handler) != 0) {
 		if ((h = json_string(c->handler)) == NULL)
 			return gen_error(c, NULL, 0, "out of memory");
-		k = yamledit_set(ed, s, rcn, h, err, sizeof(err));
+		e = yamledit_set(ed, s, rcn, h, err, sizeof(err));
 		json_decref(h);
-		if (k != 0)
+		if (e != 0)
 			return gen_error(c, r->in, rcn->line + 1, "%s", err);
 	}
 	memory_warnings(c, r);
@@ -559,12 +559,12 @@ gen_inject(struct gen_ctx *c, struct gen_resource *r,
 		if (mesh != NULL)
 			json_array_append(arr, mesh);
 		if (ics == NULL)
-			k = yamledit_map_append(ed, s, r->podspec,
+			e = yamledit_map_append(ed, s, r->podspec,
 			    "initContainers", arr, err, sizeof(err));
 		else
-			k = yamledit_set(ed, s, ics, arr, err, sizeof(err));
+			e = yamledit_set(ed, s, ics, arr, err, sizeof(err));
 		json_decref(arr);
-		if (k != 0) {
+		if (e != 0) {
 			gen_error(c, r->in, r->podspec->line + 1, "%s", err);
 			goto done;
 		}

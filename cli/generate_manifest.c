@@ -341,16 +341,17 @@ owner_key_read(const char *path, char *err, size_t errlen)
 		return k;
 	if (file_read(path, GEN_KEY_MAX, &buf, &len, err, errlen) == -1)
 		return NULL;
+	/* The file may hold a private key we could not read: zero it. */
 	if (strstr((char *)buf, "-----BEGIN PUBLIC KEY-----") == NULL) {
 		snprintf(err, errlen, "%s", e1);
-		free(buf);
+		freezero_buf(buf, len);
 		return NULL;
 	}
 	if ((bio = BIO_new_mem_buf(buf, (int)len)) != NULL) {
 		k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
 		BIO_free(bio);
 	}
-	free(buf);
+	freezero_buf(buf, len);
 	if (k == NULL)
 		snprintf(err, errlen, "%s: not a PEM public key", path);
 	return k;
