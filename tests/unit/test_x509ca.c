@@ -584,10 +584,15 @@ main(int argc, char *argv[])
 		printf("Bail out! workload key: %s\n", err);
 		return 1;
 	}
-	if (argc == 3 && strcmp(argv[1], "write") == 0)
-		return write_files(argv[2]);
-	if (argc == 3 && strcmp(argv[1], "bench") == 0)
-		return bench(atoi(argv[2]));
+	if (argc == 3 && (strcmp(argv[1], "write") == 0 ||
+	    strcmp(argv[1], "bench") == 0)) {
+		int	 rc = strcmp(argv[1], "write") == 0 ?
+		    write_files(argv[2]) : bench(atoi(argv[2]));
+
+		EVP_PKEY_free(wk);
+		free(leaf_spki);
+		return rc;
+	}
 
 	test_classify();
 	st = castate_new(now, err, sizeof(err));
