@@ -125,5 +125,8 @@ int	tdx_ecdsa_verify_raw(const uint8_t *, const uint8_t *, size_t,
 	    const uint8_t *);
 int	tdx_ecdsa_verify_pkey(EVP_PKEY *, const uint8_t *, size_t,
 	    const uint8_t *);
+enum attest_reject
+	tdx_crl_check(X509_CRL *, X509 *, X509 *, time_t, const char *,
+	    char *, size_t);
 
 #endif

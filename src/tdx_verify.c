@@ -241,9 +241,9 @@ has_cn(X509 *x, const char *want)
 	return strcmp(cn, want) == 0;
 }
 
-/* A CRL issued by issuer, current at time at, not listing serial. */
-static enum attest_reject
-crl_check(X509_CRL *crl, X509 *issuer, X509 *subject, time_t at,
+/* A CRL issued by issuer, current at time at, not listing subject. */
+enum attest_reject
+tdx_crl_check(X509_CRL *crl, X509 *issuer, X509 *subject, time_t at,
     const char *what, char *err, size_t errlen)
 {
 	X509_REVOKED		*rev;
@@ -592,14 +592,14 @@ tdx_verify_evidence(const struct tdx_quote *q, const struct tdx_collateral *c,
 
 	/* 3. Revocation, when CRLs were given. */
 	if (c != NULL && c->root_crl != NULL) {
-		if ((r = crl_check(c->root_crl, pin, cert[1], at, "root CA CRL",
-		    err, errlen)) != ATTEST_OK)
+		if ((r = tdx_crl_check(c->root_crl, pin, cert[1], at,
+		    "root CA CRL", err, errlen)) != ATTEST_OK)
 			goto out;
 		ev->crl_checked |= 1;
 	}
 	if (c != NULL && c->pck_crl != NULL) {
-		if ((r = crl_check(c->pck_crl, cert[1], cert[0], at, "PCK CRL",
-		    err, errlen)) != ATTEST_OK)
+		if ((r = tdx_crl_check(c->pck_crl, cert[1], cert[0], at,
+		    "PCK CRL", err, errlen)) != ATTEST_OK)
 			goto out;
 		ev->crl_checked |= 2;
 	}

@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "attest.h"
 #include "tdx.h"
@@ -418,6 +421,12 @@ test_collateral(void)
 	    ev.qe_status == TDX_TCB_UP_TO_DATE &&
 	    ev.status == TDX_TCB_OUT_OF_DATE, "quote 6: platform OutOfDate, "
 	    "TDX_03 UpToDate, QE UpToDate");
+	r = tdx_verify_evidence(&q, c, NULL, T("2025-10-27T20:00:00Z"), &ev,
+	    err, sizeof(err));
+	is_int(r, ATTEST_REJECT_EXPIRED, "quote 6 before QE Identity's "
+	    "issueDate (%s)", err);
+	ok(strstr(err, "QE Identity is valid") != NULL, "reason names the "
+	    "QE Identity window");
 	o.require_collateral = 1;
 	o.accept_status = TDX_TCB_ACCEPT_DEFAULT |
 	    TDX_TCB_MASK(TDX_TCB_OUT_OF_DATE);
@@ -867,6 +876,118 @@ test_refvals(void)
 	free(b);
 }
 
+/* A throwaway P-256 certificate; issuer NULL = self-signed. */
+static X509 *
+mk_cert(EVP_PKEY *key, const char *cn, long serial, X509 *issuer,
+    EVP_PKEY *ikey, time_t at)
+{
+	X509		*x = X509_new();
+	X509_NAME	*n = X509_NAME_new();
+
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+	    (const unsigned char *)cn, -1, -1, 0);
+	X509_set_subject_name(x, n);
+	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
+	X509_time_adj_ex(X509_getm_notBefore(x), -1, 0, &at);
+	X509_time_adj_ex(X509_getm_notAfter(x), 1, 0, &at);
+	X509_set_pubkey(x, key);
+	X509_sign(x, ikey, EVP_sha256());
+	X509_NAME_free(n);
+	return x;
+}
+
+static X509_CRL *
+mk_crl(X509 *issuer, EVP_PKEY *ikey, long revoked, time_t last, time_t next)
+{
+	X509_CRL	*crl = X509_CRL_new();
+	X509_REVOKED	*rv = X509_REVOKED_new();
+	ASN1_INTEGER	*sn = ASN1_INTEGER_new();
+	ASN1_TIME	*t = ASN1_TIME_new();
+
+	X509_CRL_set_version(crl, 1);
+	X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer));
+	ASN1_TIME_set(t, last);
+	X509_CRL_set1_lastUpdate(crl, t);
+	X509_REVOKED_set_revocationDate(rv, t);
+	ASN1_TIME_set(t, next);
+	X509_CRL_set1_nextUpdate(crl, t);
+	ASN1_INTEGER_set(sn, revoked);
+	X509_REVOKED_set_serialNumber(rv, sn);
+	X509_CRL_add0_revoked(crl, rv);
+	X509_CRL_sort(crl);
+	X509_CRL_sign(crl, ikey, EVP_sha256());
+	ASN1_INTEGER_free(sn);
+	ASN1_TIME_free(t);
+	return crl;
+}
+
+static void
+test_crl(void)
+{
+	static const char *const swapped[TDX_COLL__MAX] = {
+		[TDX_COLL_ROOT_CA_CRL] = "pck_crl.der",
+	};
+	static const char *const stale[TDX_COLL__MAX] = {
+		[TDX_COLL_PCK_CRL] = "pckcrl",
+	};
+	time_t			 at = T("2025-07-01T00:00:00Z");
+	EVP_PKEY		*ck = EVP_EC_gen("P-256"), *lk =
+				    EVP_EC_gen("P-256"), *ok2 =
+				    EVP_EC_gen("P-256");
+	X509			*ca, *leaf, *other;
+	X509_CRL		*crl, *forged;
+	struct tdx_collateral	*c;
+	struct tdx_quote	 q;
+	struct tdx_evidence	 ev;
+	uint8_t			*b;
+	size_t			 len;
+	char			 err[ATTEST_ERR_LEN];
+	enum attest_reject	 r;
+
+	ca = mk_cert(ck, "Test CA", 1, NULL, ck, at);
+	leaf = mk_cert(lk, "Test leaf", 0x1234, ca, ck, at);
+	other = mk_cert(lk, "Test leaf", 0x1235, ca, ck, at);
+	crl = mk_crl(ca, ck, 0x1234, at - 86400, at + 86400);
+	forged = mk_crl(ca, ok2, 0x9999, at - 86400, at + 86400);
+	r = tdx_crl_check(crl, ca, leaf, at, "test CRL", err, sizeof(err));
+	is_int(r, ATTEST_REJECT_REVOKED, "listed serial: revoked (%s)", err);
+	r = tdx_crl_check(crl, ca, other, at, "test CRL", err, sizeof(err));
+	is_int(r, ATTEST_OK, "unlisted serial: not revoked");
+	r = tdx_crl_check(crl, ca, other, at + 2 * 86400, "test CRL", err,
+	    sizeof(err));
+	is_int(r, ATTEST_REJECT_EXPIRED, "after nextUpdate: stale (%s)", err);
+	r = tdx_crl_check(crl, ca, other, at - 2 * 86400, "test CRL", err,
+	    sizeof(err));
+	is_int(r, ATTEST_REJECT_EXPIRED, "before thisUpdate: refused");
+	r = tdx_crl_check(forged, ca, leaf, at, "test CRL", err, sizeof(err));
+	is_int(r, ATTEST_REJECT_COLLATERAL, "CRL signed by another key (%s)",
+	    err);
+	X509_CRL_free(crl);
+	X509_CRL_free(forged);
+	X509_free(ca);
+	X509_free(leaf);
+	X509_free(other);
+	EVP_PKEY_free(ck);
+	EVP_PKEY_free(lk);
+	EVP_PKEY_free(ok2);
+
+	b = load("tdx/dcap-qvl/tdx_quote.dat", &len);
+	tdx_quote_parse(b, len, &q, err, sizeof(err));
+	c = coll_files("tdx/dcap-qvl/tdx_quote_collateral.", swapped);
+	r = tdx_verify_evidence(&q, c, NULL, at, &ev, err, sizeof(err));
+	is_int(r, ATTEST_REJECT_COLLATERAL, "PCK CRL given as root CA CRL: "
+	    "wrong issuer (%s)", err);
+	tdx_collateral_free(c);
+	c = coll_files("tdx/go-tdx-guest/", stale);
+	r = tdx_verify_evidence(&q, c, NULL, at, &ev, err, sizeof(err));
+	is_int(r, ATTEST_REJECT_EXPIRED, "2023 PCK CRL at 2025-07-01: stale "
+	    "(%s)", err);
+	tdx_collateral_free(c);
+	free(b);
+}
+
 static void
 test_print_detect(void)
 {
@@ -957,6 +1078,7 @@ main(void)
 	test_collateral();
 	test_tamper();
 	test_refvals();
+	test_crl();
 	test_print_detect();
 	test_collateral_forms();
 	return tap_done();
