@@ -14,7 +14,7 @@ coord_cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	[ -n "$coord_pid" ] && wait "$coord_pid" 2>/dev/null
-	rm -rf "$CW"
+	[ -n "$KEEP_CW" ] || rm -rf "$CW"
 }
 trap coord_cleanup EXIT
 
