@@ -85,6 +85,11 @@ coord_wait_exit 10
 check "SIGTERM: parent exits with status 0 (got $coord_status)" \
     test "$coord_status" = 0
 check "SIGTERM: no child left" pids_gone $kids
+if [ "$(id -u)" -eq 0 ]; then
+	check "SIGTERM: no process titled as one of ours left" no_titled_left
+else
+	skip_one "not root: titles of other instances are indistinguishable"
+fi
 check "SIGTERM: log says so" coord_log_has "parent: received SIGTERM"
 check "no 'fatal' in the log" bash -c "! grep -q fatal '$CW/log'"
 

@@ -154,3 +154,15 @@ skip_one() {
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n # SKIP $*"
 }
+
+# No process titled "contrast-coordinator: <role>" is chrooted to our
+# state dir (other instances may run concurrently: only ours count).
+# Only meaningful as root (no chroot otherwise).
+no_titled_left() {
+	local p
+	for p in $(pgrep -f '^contrast-coordinator: (front|ca|verifier)$'); do
+		[ "$(readlink "/proc/$p/root" 2>/dev/null)" = "$CW/state/empty" ] &&
+		    return 1
+	done
+	return 0
+}
