@@ -80,7 +80,7 @@ case "${1:-}" in
 demo)
 	setup
 	build main
-	exec sh "$top/contrib/demo/run.sh" "$top/build/main"
+	exec bash "$top/contrib/demo/run.sh" "$top/build/main"
 	;;
 test)
 	setup
