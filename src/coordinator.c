@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,10 @@ usage(void)
 {
 	fprintf(stderr, "usage: %s [-d] [-n] [-f FILE] [--state-dir DIR] "
 	    "[--user-api ADDR:PORT]\n"
-	    "           [--mesh-api ADDR:PORT] [--probe-listen ADDR:PORT]\n",
+	    "           [--mesh-api ADDR:PORT] [--probe-listen ADDR:PORT]\n"
+	    "           [--tee auto|configfs-tsm|sev-guest|sim] [--sim-dir DIR]\n"
+	    "           [--sim-hostdata HEX | --sim-initdata FILE] "
+	    "[--owner-key HEX|FILE]\n",
 	    COORD_PROGNAME);
 	exit(1);
 }
@@ -113,6 +117,13 @@ coord_child_start(int id, int argc, char **argv, const char *chroot,
 			fatalx("%s", err);
 	}
 
+	/*
+	 * A client that resets its connection must cost the front an EPIPE,
+	 * not its life; the filter would not allow sigaction later.
+	 */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		fatal("signal");
+
 	/* Everything that needs files or the RNG happens now. */
 	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
 	    OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS,
@@ -123,8 +134,8 @@ coord_child_start(int id, int argc, char **argv, const char *chroot,
 	OPENSSL_cleanse(seed, sizeof(seed));
 
 	if ((c = ipc_chan_new(PROC_IPC_FD, PROC_PARENT,
-	    id == PROC_FRONT ? IPC_MAXLEN_FRONT : IPC_MAXLEN_DEFAULT, err,
-	    sizeof(err))) == NULL)
+	    id == PROC_FRONT ? IPC_MAXLEN_FRONT : id == PROC_CA ?
+	    IPC_MAXLEN_CA : IPC_MAXLEN_VERIFIER, err, sizeof(err))) == NULL)
 		fatalx("channel: %s", err);
 
 	if (privdrop_child(&pd, err, sizeof(err)) == -1)
@@ -230,18 +241,23 @@ main(int argc, char *argv[])
 		{ "user-api",		required_argument, NULL, 'U' },
 		{ "mesh-api",		required_argument, NULL, 'M' },
 		{ "probe-listen",	required_argument, NULL, 'L' },
+		{ "tee",		required_argument, NULL, 'T' },
+		{ "sim-dir",		required_argument, NULL, 'D' },
+		{ "sim-hostdata",	required_argument, NULL, 'H' },
+		{ "sim-initdata",	required_argument, NULL, 'I' },
+		{ "owner-key",		required_argument, NULL, 'O' },
 		{ "dump-seccomp",	required_argument, NULL, 'Z' },
 		{ NULL,			0,		   NULL, 0 }
 	};
 	struct coord_config	 cf;
 	const char		*file = NULL, *role = NULL, *chroot = NULL;
-	const char		*flagval[4] = { NULL, NULL, NULL, NULL };
-	static const char *const flagkey[4] = {
-		"state-dir", "user-api", "mesh-api", "probe-listen"
-	};
+	/* In the order of coord_config_keys[]. */
+	static const char	 flagch[] = "SUMLTDHIO";
+	const char		*flagval[sizeof(flagch) - 1];
 	char			 err[512];
 	int			 ch, debug = 0, noaction = 0, i, id;
 
+	memset(flagval, 0, sizeof(flagval));
 	log_init(1, 0);
 	log_procinit("parent");
 	while ((ch = getopt_long(argc, argv, "dnf:P:C:", longopts,
@@ -263,16 +279,15 @@ main(int argc, char *argv[])
 			chroot = optarg;
 			break;
 		case 'S':
-			flagval[0] = optarg;
-			break;
 		case 'U':
-			flagval[1] = optarg;
-			break;
 		case 'M':
-			flagval[2] = optarg;
-			break;
 		case 'L':
-			flagval[3] = optarg;
+		case 'T':
+		case 'D':
+		case 'H':
+		case 'I':
+		case 'O':
+			flagval[strchr(flagch, ch) - flagch] = optarg;
 			break;
 		case 'Z':
 			/* Hidden: the golden filter test (tests/sandbox). */
@@ -317,8 +332,9 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s: %s\n", COORD_PROGNAME, err);
 		return 1;
 	}
-	for (i = 0; i < 4; i++)
-		if (flagval[i] != NULL && coord_config_set(&cf, flagkey[i],
+	for (i = 0; i < (int)sizeof(flagval) / (int)sizeof(flagval[0]); i++)
+		if (flagval[i] != NULL && coord_config_set(&cf,
+		    coord_config_keys[i],
 		    flagval[i], err, sizeof(err)) == -1) {
 			fprintf(stderr, "%s: --%s\n", COORD_PROGNAME, err);
 			return 1;
