@@ -229,7 +229,8 @@ int	tdx_collateral_set(struct tdx_collateral *, enum tdx_coll_item,
  * A directory with any of: tcb_info.json (+ tcb_info.sig) or tcbInfo.json,
  * qe_identity.json (+ qe_identity.sig) or enclaveIdentity.json,
  * tcb_info_issuer_chain.pem, pck_crl.der, root_ca_crl.der,
- * pck_crl_issuer_chain.pem.  Fails if it has neither TCB Info nor CRL.
+ * pck_crl_issuer_chain.pem.  Fails if it has none of TCB Info, QE
+ * Identity or a CRL.
  */
 int	tdx_collateral_load_dir(const char *, struct tdx_collateral **,
 	    char *, size_t);

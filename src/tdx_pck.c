@@ -68,6 +68,8 @@ tdx_pck_chain_split(const struct tdx_quote *q, X509 *certs[3], char *err,
 	BIO		*bio;
 	X509		*x;
 	size_t		 n = 0, i;
+	char		 tail[256];
+	int		 got;
 
 	certs[0] = certs[1] = certs[2] = NULL;
 	if (q->pck_chain == NULL || q->pck_chain_len > INT32_MAX)
@@ -77,14 +79,18 @@ tdx_pck_chain_split(const struct tdx_quote *q, X509 *certs[3], char *err,
 	    NULL)
 		return perr(ATTEST_REJECT_INTERNAL, err, errlen, "BIO: %s",
 		    "out of memory");
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		if (n == 3) {
-			X509_free(x);
-			n++;
-			break;
-		}
+	while (n < 3 && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) !=
+	    NULL)
 		certs[n++] = x;
-	}
+	/* After the root only line ends and NUL padding may follow. */
+	while (n == 3 && (got = BIO_read(bio, tail, sizeof(tail))) > 0)
+		for (i = 0; i < (size_t)got; i++)
+			if (tail[i] != '\n' && tail[i] != '\r' &&
+			    tail[i] != '\0' && tail[i] != ' ' &&
+			    tail[i] != '\t') {
+				n = 4;
+				break;
+			}
 	BIO_free(bio);
 	ERR_clear_error();
 	if (n != 3) {
@@ -95,8 +101,8 @@ tdx_pck_chain_split(const struct tdx_quote *q, X509 *certs[3], char *err,
 		return perr(ATTEST_REJECT_CHAIN, err, errlen, "TDX quote PCK "
 		    "chain (certification data type 5, offset %zu): %s%zu "
 		    "certificates, want exactly 3 (PCK, intermediate, root)",
-		    (size_t)(q->pck_chain - q->raw), n > 3 ? "more than " : "",
-		    n > 3 ? (size_t)3 : n);
+		    (size_t)(q->pck_chain - q->raw), n > 3 ? "data after " :
+		    "", n > 3 ? (size_t)3 : n);
 	}
 	return ATTEST_OK;
 }

@@ -720,6 +720,18 @@ test_tamper(void)
 			    "as root: rejected (%s)", file, err);
 			free(m);
 			free(swapped);
+			/* Anything but line ends and NULs after the root. */
+			memcpy(pem, q.pck_chain, q.pck_chain_len);
+			sl = q.pck_chain_len + 8;
+			swapped = calloc(1, sl);
+			snprintf(swapped, sl, "%.*sjunk\n",
+			    (int)strcspn(pem, "\0"), pem);
+			m = with_chain(&q, swapped, &ml);
+			r = verify_buf(m, ml, at, err, sizeof(err));
+			is_int(r, ATTEST_REJECT_CHAIN, "%s: text after the "
+			    "root: rejected (%s)", file, err);
+			free(m);
+			free(swapped);
 			/* Truncated PEM text of the leaf. */
 			memcpy(pem, q.pck_chain, q.pck_chain_len);
 			pem[200] = '\0';
