@@ -124,7 +124,6 @@ mesh_mode(const char *mode, const char *hp)
 	EVP_PKEY	*k1, *k2;
 	uint8_t		*spki1, *spki2, *wire = NULL;
 	size_t		 spki1len, spki2len, wirelen;
-	int		 code;
 
 	if (make_key(&k1, &spki1, &spki1len) == -1 ||
 	    make_key(&k2, &spki2, &spki2len) == -1)
