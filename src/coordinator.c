@@ -207,7 +207,8 @@ coord_selftest(struct ipc_chan *c, struct msg *m, void *arg)
 
 /* The loop of the children that only answer the parent (ca, verifier). */
 void
-coord_child_loop(struct ipc_chan *c, const void *rules, size_t nrules)
+coord_child_loop(struct ipc_chan *c, const struct msg_rule *rules,
+    size_t nrules)
 {
 	struct pollfd	 pfd;
 	char		 err[256];

@@ -15,10 +15,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <openssl/evp.h>
+
 #define COORD_PROGNAME		"contrast-coordinator"
 #define COORD_CONFIG_MAX	(64 * 1024)	/* config file size cap */
 #define COORD_ADDR_MAX		64		/* "[v6]:port" text */
 #define COORD_CHROOT_NAME	"empty"		/* <state-dir>/empty */
+#define COORD_OWNER_KEY_MAX	1024		/* hex PKIX or a path */
+#define COORD_INITDATA_MAX	(1024 * 1024)	/* --sim-initdata file */
 
 /* Fixed fds of the front (PROC_LISTEN_FD + n). */
 #define FRONT_FD_USER		4
@@ -27,7 +31,8 @@
 
 /* MSG_PARENT_STATUS_OK state values. */
 #define COORD_STATE_NO_MANIFEST	0
-#define COORD_STATE_READY	1
+#define COORD_STATE_READY	1	/* active manifest */
+#define COORD_STATE_RECOVERY	2	/* history stored, seed not known */
 
 /* Child receiver state (ipc rule states bitmask). */
 #define CHILD_RUNNING		0x01
@@ -44,6 +49,13 @@ struct coord_config {
 	struct coord_addr	 mesh_api;
 	struct coord_addr	 probe_listen;
 	char			 file[PATH_MAX];	/* config file, "" if none */
+	/* own attestation (evidence.h kinds) */
+	char			 tee[16];		/* auto, sim, ... */
+	char			 sim_dir[PATH_MAX];	/* "" = default */
+	char			 sim_hostdata[65];	/* hex, "" if unset */
+	char			 sim_initdata[PATH_MAX];	/* "" if unset */
+	/* pinned workload owner key: hex PKIX DER or a PEM file */
+	char			 owner_key[COORD_OWNER_KEY_MAX];
 };
 
 /* coordinator_config.c */
@@ -59,6 +71,15 @@ int	coord_config_load(struct coord_config *, const char *, char *, size_t);
 int	coord_config_env(struct coord_config *, char *, size_t);
 int	coord_config_check(const struct coord_config *, char *, size_t);
 void	coord_config_print(const struct coord_config *, FILE *);
+/* The long option names coordinator.c maps onto coord_config_set(). */
+extern const char *const coord_config_keys[];
+extern const size_t coord_config_nkeys;
+/* --owner-key: NULL (and err) on failure; *key NULL when not set. */
+int	coord_owner_key_load(const struct coord_config *, EVP_PKEY **,
+	    char *, size_t);
+/* HOSTDATA the sim "hypervisor" launched us with (hex or initdata). */
+int	coord_sim_hostdata(const struct coord_config *, uint8_t[32], char *,
+	    size_t);
 
 /* probe.c: one HTTP/1.x request of the probe port */
 #define PROBE_REQ_MAX		2048	/* bytes of request line + headers */
@@ -82,8 +103,9 @@ int	probe_response(char *, size_t, int, const char *);
 /* coordinator.c: shared by the children */
 struct ipc_chan;
 struct msg;
+struct msg_rule;
 struct ipc_chan	*coord_child_start(int, int, char **, const char *, rlim_t);
-void	coord_child_loop(struct ipc_chan *, const void *, size_t)
+void	coord_child_loop(struct ipc_chan *, const struct msg_rule *, size_t)
 	    __attribute__((__noreturn__));
 #ifdef SANDBOX_SELFTEST
 void	coord_selftest(struct ipc_chan *, struct msg *, void *);
