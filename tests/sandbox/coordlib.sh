@@ -3,6 +3,10 @@
 # ports, and an EXIT trap that kills whatever it started.
 
 COORD="$top_builddir/src/contrast-coordinator"
+if [ ! -x "$COORD" ]; then
+	echo "Bail out! $COORD is not built"
+	exit 1
+fi
 coord_pid=
 coord_kids=
 coord_status=
