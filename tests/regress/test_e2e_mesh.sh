@@ -88,6 +88,18 @@ check "a new leaf carries the new SAN" eval 'pod web && "$OPENSSL" x509 -in "$ch
     -noout -ext subjectAltName | grep -q "DNS:web.example"'
 check "the new leaf verifies against the new mesh CA" \
     "$OPENSSL" verify -CAfile "$WS/mesh-ca.pem" "$chain"
+# The HSM flow: contrast sign --prepare writes the transition hash (hex);
+# any ECDSA signer signs SHA-256 of that text; set sends it detached.
+owner verify -c "127.0.0.1:$USER_PORT" >/dev/null 2>&1
+sed -i 's/^        "web.example",$/        "web.example",\n        "web.internal",/' "$WS/manifest.json"
+check "contrast sign --prepare writes the next transition hash" eval '(cd "$WS" &&
+    "$CONTRAST" sign --prepare --out "$CW/th.hex") && grep -qE "^[0-9a-f]{64}$" "$CW/th.hex"'
+check "openssl signs it like an HSM would" "$OPENSSL" dgst -sha256 \
+    -sign "$WS/workload-owner.pem" -out "$CW/hsm.sig" "$CW/th.hex"
+if owner set -c "127.0.0.1:$USER_PORT" --workload-owner-key /nonexistent -s "$CW/hsm.sig" deploy
+then ok "set with the detached HSM signature is accepted"
+else show_last; not_ok "set with the detached HSM signature is accepted"; fi
+check "verify: the active manifest is the HSM-signed one" owner verify -c "127.0.0.1:$USER_PORT"
 cp "$CW/manifest.1.json" "$CW/old.json"
 if (cd "$WS" && "$CONTRAST" set -c "127.0.0.1:$USER_PORT" -m "$CW/old.json" \
     --atomic --latest-transition "$(printf '%064d' 0)" deploy) >"$CW/last.out" 2>&1
