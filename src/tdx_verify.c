@@ -292,14 +292,14 @@ collateral_sig(const struct tdx_collateral *c, X509 *root,
 	char			 e2[ATTEST_ERR_LEN] = "no signing certificate";
 	int			 i, n = 0, own[3] = { 0, 0, 0 }, sigbad = 0;
 
+	/* The supplied signer first, then the built-in copies (same key,
+	 * re-issued): each must still chain to the root at time at. */
 	if (c->tcb_signing != NULL)
 		cand[n++] = c->tcb_signing;
-	else {
-		cand[n] = tdx_x509_from_pem(tdx_intel_tcb_signing_2025_pem);
-		own[n++] = 1;
-		cand[n] = tdx_x509_from_pem(tdx_intel_tcb_signing_2018_pem);
-		own[n++] = 1;
-	}
+	cand[n] = tdx_x509_from_pem(tdx_intel_tcb_signing_2025_pem);
+	own[n++] = 1;
+	cand[n] = tdx_x509_from_pem(tdx_intel_tcb_signing_2018_pem);
+	own[n++] = 1;
 	for (i = 0; i < n; i++) {
 		if (cand[i] == NULL)
 			continue;

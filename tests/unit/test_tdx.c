@@ -539,6 +539,28 @@ test_collateral(void)
 	}
 	free(b);
 
+	/* The expired 2018 TCB Signing chain: the built-in 2025 copy of the
+	 * same key takes over. */
+	{
+		static const char *const old18[TDX_COLL__MAX] = {
+			[TDX_COLL_TCB_INFO] = "tdx_quote_collateral.tcb_info.json",
+			[TDX_COLL_TCB_INFO_SIG] =
+			    "tdx_quote_collateral.tcb_info.sig",
+			[TDX_COLL_TCB_ISSUER_CHAIN] =
+			    "../../roots/intel/tcb_signing_chain_2018.pem",
+		};
+		b = load("tdx/dcap-qvl/tdx_quote.dat", &len);
+		tdx_quote_parse(b, len, &q, err, sizeof(err));
+		c = coll_files("tdx/dcap-qvl/", old18);
+		r = tdx_verify_evidence(&q, c, NULL,
+		    T("2025-07-01T00:00:00Z"), &ev, err, sizeof(err));
+		is_int(r, ATTEST_OK, "collateral with the expired 2018 signer "
+		    "chain verifies via the built-in 2025 copy (%s)",
+		    r ? err : "ok");
+		tdx_collateral_free(c);
+		free(b);
+	}
+
 	/* outdated: crypto fine, no TCB level matches. */
 	b = load("tdx/dcap-qvl/tdx_quote_outdated.dat", &len);
 	tdx_quote_parse(b, len, &q, err, sizeof(err));
