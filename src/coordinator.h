@@ -112,6 +112,14 @@ void	coord_selftest(struct ipc_chan *, struct msg *, void *);
 #endif
 void	coord_child_shutdown(struct ipc_chan *, struct msg *, void *);
 
+/* Role tables and state (ca.c, verifier.c); *_reset() for tests. */
+extern const struct msg_rule *const ca_rules_p;
+extern const size_t ca_nrules;
+void	ca_reset(void);
+extern const struct msg_rule *const verifier_rules_p;
+extern const size_t verifier_nrules;
+void	verifier_reset(void);
+
 /* The roles. */
 int	parent_main(struct coord_config *, int);
 void	front_main(int, char **, const char *) __attribute__((__noreturn__));

@@ -16,20 +16,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <yaml.h>
 
 #include "coordinator.h"
+#include "evidence.h"
+#include "pki.h"
 #include "util.h"
 
 #define KEY_STATE_DIR	"state-dir"
 #define KEY_USER_API	"user-api"
 #define KEY_MESH_API	"mesh-api"
 #define KEY_PROBE	"probe-listen"
+#define KEY_TEE		"tee"
+#define KEY_SIM_DIR	"sim-dir"
+#define KEY_SIM_HOSTDATA "sim-hostdata"
+#define KEY_SIM_INITDATA "sim-initdata"
+#define KEY_OWNER_KEY	"owner-key"
 
-static const char *const coord_keys[] = {
-	KEY_STATE_DIR, KEY_USER_API, KEY_MESH_API, KEY_PROBE
+const char *const coord_config_keys[] = {
+	KEY_STATE_DIR, KEY_USER_API, KEY_MESH_API, KEY_PROBE, KEY_TEE,
+	KEY_SIM_DIR, KEY_SIM_HOSTDATA, KEY_SIM_INITDATA, KEY_OWNER_KEY
 };
-#define NKEYS	(sizeof(coord_keys) / sizeof(coord_keys[0]))
+#define NKEYS	(sizeof(coord_config_keys) / sizeof(coord_config_keys[0]))
+const size_t coord_config_nkeys = NKEYS;
+#define coord_keys	coord_config_keys
 
 void
 coord_config_defaults(struct coord_config *cf)
@@ -38,6 +52,7 @@ coord_config_defaults(struct coord_config *cf)
 
 	memset(cf, 0, sizeof(*cf));
 	snprintf(cf->state_dir, sizeof(cf->state_dir), "%s", STATE_DIR);
+	snprintf(cf->tee, sizeof(cf->tee), "auto");
 	/* Constant, valid inputs. */
 	(void)coord_addr_parse("0.0.0.0:1313", &cf->user_api, err,
 	    sizeof(err));
@@ -147,6 +162,51 @@ coord_config_set(struct coord_config *cf, const char *key, const char *val,
 		    strcmp(key, KEY_MESH_API) == 0 ? &cf->mesh_api :
 		    &cf->probe_listen;
 		*dst = a;
+		return 0;
+	}
+	if (strcmp(key, KEY_TEE) == 0) {
+		enum evidence_kind	 k;
+
+		if (evidence_kind_parse(val, &k) == -1) {
+			snprintf(err, errlen, "%s: \"%.32s\" is not one of "
+			    "auto, configfs-tsm, sev-guest, sim", key, val);
+			return -1;
+		}
+		snprintf(cf->tee, sizeof(cf->tee), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, KEY_SIM_DIR) == 0 || strcmp(key, KEY_SIM_INITDATA) == 0) {
+		char	*dst = strcmp(key, KEY_SIM_DIR) == 0 ? cf->sim_dir :
+		    cf->sim_initdata;
+
+		if (val[0] != '/') {
+			snprintf(err, errlen, "%s: \"%s\" is not an absolute "
+			    "path", key, val);
+			return -1;
+		}
+		if (strlen(val) >= PATH_MAX) {
+			snprintf(err, errlen, "%s: path too long", key);
+			return -1;
+		}
+		snprintf(dst, PATH_MAX, "%s", val);
+		return 0;
+	}
+	if (strcmp(key, KEY_SIM_HOSTDATA) == 0) {
+		uint8_t	 h[32];
+
+		if (strlen(val) != 64 || hex_decode(val, 64, h, sizeof(h)) == -1) {
+			snprintf(err, errlen, "%s: want 64 hex digits", key);
+			return -1;
+		}
+		snprintf(cf->sim_hostdata, sizeof(cf->sim_hostdata), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, KEY_OWNER_KEY) == 0) {
+		if (strlen(val) >= sizeof(cf->owner_key)) {
+			snprintf(err, errlen, "%s: value too long", key);
+			return -1;
+		}
+		snprintf(cf->owner_key, sizeof(cf->owner_key), "%s", val);
 		return 0;
 	}
 	snprintf(err, errlen, "unknown key \"%s\"", key);
@@ -311,6 +371,11 @@ coord_config_env(struct coord_config *cf, char *err, size_t errlen)
 		{ "CONTRAST_USER_API", KEY_USER_API },
 		{ "CONTRAST_MESH_API", KEY_MESH_API },
 		{ "CONTRAST_PROBE_LISTEN", KEY_PROBE },
+		{ "CONTRAST_TEE", KEY_TEE },
+		{ "CONTRAST_SIM_DIR", KEY_SIM_DIR },
+		{ "CONTRAST_SIM_HOSTDATA", KEY_SIM_HOSTDATA },
+		{ "CONTRAST_SIM_INITDATA", KEY_SIM_INITDATA },
+		{ "CONTRAST_OWNER_KEY", KEY_OWNER_KEY },
 	};
 	const char	*v;
 	char		 e[256];
@@ -345,6 +410,121 @@ coord_config_check(const struct coord_config *cf, char *err, size_t errlen)
 		    "must be different addresses");
 		return -1;
 	}
+	if (cf->sim_hostdata[0] != '\0' && cf->sim_initdata[0] != '\0') {
+		snprintf(err, errlen, "sim-hostdata and sim-initdata exclude "
+		    "each other");
+		return -1;
+	}
+	if (strcmp(cf->tee, "sim") == 0) {
+		if (cf->sim_hostdata[0] == '\0' &&
+		    cf->sim_initdata[0] == '\0') {
+			snprintf(err, errlen, "tee sim needs sim-hostdata or "
+			    "sim-initdata (what the simulated hypervisor "
+			    "launched us with)");
+			return -1;
+		}
+	} else if (cf->sim_dir[0] != '\0' || cf->sim_hostdata[0] != '\0' ||
+	    cf->sim_initdata[0] != '\0') {
+		snprintf(err, errlen, "sim-dir, sim-hostdata and sim-initdata "
+		    "need tee sim");
+		return -1;
+	}
+	return 0;
+}
+
+/* All hex digits, even length: a hex PKIX DER; else a PEM file. */
+static int
+coord_is_hex(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f') ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return i > 0 && i % 2 == 0;
+}
+
+int
+coord_owner_key_load(const struct coord_config *cf, EVP_PKEY **keyp,
+    char *err, size_t errlen)
+{
+	EVP_PKEY	*k = NULL;
+	BIO		*b;
+	uint8_t		*der = NULL, *buf = NULL;
+	size_t		 derlen, len;
+	char		 e[256];
+
+	*keyp = NULL;
+	if (cf->owner_key[0] == '\0')
+		return 0;
+	if (coord_is_hex(cf->owner_key)) {
+		if (hex_decode_alloc(cf->owner_key, strlen(cf->owner_key), &der,
+		    &derlen) == -1 || (k = pki_pubkey_from_spki_der(der, derlen,
+		    e, sizeof(e))) == NULL) {
+			snprintf(err, errlen, "owner-key: not a hex PKIX public "
+			    "key");
+			free(der);
+			return -1;
+		}
+		free(der);
+	} else {
+		if (file_read(cf->owner_key, 64 * 1024, &buf, &len, e,
+		    sizeof(e)) == -1) {
+			snprintf(err, errlen, "owner-key: %s", e);
+			return -1;
+		}
+		if ((b = BIO_new_mem_buf(buf, (int)len)) != NULL) {
+			k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+			BIO_free(b);
+		}
+		free(buf);
+		ERR_clear_error();
+		if (k == NULL) {
+			snprintf(err, errlen, "owner-key: %s: no PEM PUBLIC KEY",
+			    cf->owner_key);
+			return -1;
+		}
+	}
+	if (!pki_is_p384(k)) {
+		EVP_PKEY_free(k);
+		snprintf(err, errlen, "owner-key: not an ECDSA P-384 key (the "
+		    "workload owner key type)");
+		return -1;
+	}
+	*keyp = k;
+	return 0;
+}
+
+int
+coord_sim_hostdata(const struct coord_config *cf, uint8_t out[32],
+    char *err, size_t errlen)
+{
+	uint8_t	*buf;
+	size_t	 len;
+	char	 e[256];
+	int	 ok;
+
+	if (cf->sim_hostdata[0] != '\0') {
+		if (hex_decode(cf->sim_hostdata, 64, out, 32) == -1) {
+			snprintf(err, errlen, "sim-hostdata: bad hex");
+			return -1;
+		}
+		return 0;
+	}
+	if (file_read(cf->sim_initdata, COORD_INITDATA_MAX, &buf, &len, e,
+	    sizeof(e)) == -1) {
+		snprintf(err, errlen, "sim-initdata: %s", e);
+		return -1;
+	}
+	/* As the hypervisor does: HOSTDATA = SHA-256(initdata). */
+	ok = EVP_Digest(buf, len, out, NULL, EVP_sha256(), NULL) == 1;
+	free(buf);
+	if (!ok) {
+		snprintf(err, errlen, "sim-initdata: digest failed");
+		return -1;
+	}
 	return 0;
 }
 
@@ -360,4 +540,13 @@ coord_config_print(const struct coord_config *cf, FILE *fp)
 	fprintf(fp, "mesh-api: %s\n", a);
 	coord_addr_format(&cf->probe_listen, a, sizeof(a));
 	fprintf(fp, "probe-listen: %s\n", a);
+	fprintf(fp, "tee: %s\n", cf->tee);
+	if (cf->sim_dir[0] != '\0')
+		fprintf(fp, "sim-dir: %s\n", cf->sim_dir);
+	if (cf->sim_hostdata[0] != '\0')
+		fprintf(fp, "sim-hostdata: %s\n", cf->sim_hostdata);
+	if (cf->sim_initdata[0] != '\0')
+		fprintf(fp, "sim-initdata: %s\n", cf->sim_initdata);
+	if (cf->owner_key[0] != '\0')
+		fprintf(fp, "owner-key: %s\n", cf->owner_key);
 }

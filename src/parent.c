@@ -27,8 +27,10 @@
 #include <unistd.h>
 
 #include "coordinator.h"
+#include "evidence.h"
 #include "ipc.h"
 #include "log.h"
+#include "parent.h"
 #include "privdrop.h"
 #include "proc.h"
 #include "sandbox.h"
@@ -37,15 +39,11 @@
 #define PARENT_KILL_WAIT_MS	2000	/* for children to leave on their own */
 #define PARENT_LOGBUF		8192
 
-/* Parent's view of a channel (rule states). */
-#define CHAN_STARTING		0x01	/* child started, READY not seen */
-#define CHAN_RUNNING		0x02
-
 struct parent {
 	struct coord_config	*cf;
 	struct proc_table	 pt;
+	struct pcore		 pc;		/* the state machine */
 	struct ipc_chan		*chan[PROC_MAX];
-	uint32_t		 state[PROC_MAX];
 	int			 sigfd;
 	int			 logr;		/* read end of the log pipe */
 	int			 foreground;
@@ -60,35 +58,7 @@ struct parent {
 #endif
 };
 
-static void	parent_dispatch_ready(struct ipc_chan *, struct msg *, void *);
-static void	parent_dispatch_status(struct ipc_chan *, struct msg *, void *);
-
-static const struct msg_rule parent_rules_front[] = {
-	{ MSG_FRONT_READY, PROC_FRONT, CHAN_STARTING, MSGF_ONCE, 0,
-	    parent_dispatch_ready },
-	{ MSG_FRONT_STATUS_REQ, PROC_FRONT, CHAN_RUNNING, 0, 0,
-	    parent_dispatch_status },
-};
-static const struct msg_rule parent_rules_ca[] = {
-	{ MSG_CA_READY, PROC_CA, CHAN_STARTING, MSGF_ONCE, 0,
-	    parent_dispatch_ready },
-};
-static const struct msg_rule parent_rules_verifier[] = {
-	{ MSG_VERIFIER_READY, PROC_VERIFIER, CHAN_STARTING, MSGF_ONCE, 0,
-	    parent_dispatch_ready },
-};
-
-static const struct {
-	const struct msg_rule	*rules;
-	size_t			 n;
-} parent_rules[PROC_MAX] = {
-	[PROC_FRONT] = { parent_rules_front,
-	    sizeof(parent_rules_front) / sizeof(parent_rules_front[0]) },
-	[PROC_CA] = { parent_rules_ca,
-	    sizeof(parent_rules_ca) / sizeof(parent_rules_ca[0]) },
-	[PROC_VERIFIER] = { parent_rules_verifier,
-	    sizeof(parent_rules_verifier) / sizeof(parent_rules_verifier[0]) },
-};
+static void	parent_ready(struct pcore *, int, void *);
 
 static void	parent_shutdown(struct parent *, int) __attribute__((__noreturn__));
 
@@ -157,10 +127,11 @@ parent_start(struct parent *ps, int id)
 	if (proc_start(&ps->pt, id, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if ((ps->chan[id] = ipc_chan_new(ps->pt.child[id].fd, id,
-	    id == PROC_FRONT ? IPC_MAXLEN_FRONT : IPC_MAXLEN_DEFAULT, err,
-	    sizeof(err))) == NULL)
+	    id == PROC_FRONT ? IPC_MAXLEN_FRONT : id == PROC_CA ?
+	    IPC_MAXLEN_CA : IPC_MAXLEN_VERIFIER, err, sizeof(err))) == NULL)
 		fatalx("channel to %s: %s", proc_name(id), err);
-	ps->state[id] = CHAN_STARTING;
+	ps->pc.chan[id] = ps->chan[id];
+	ps->pc.chstate[id] = CHAN_STARTING;
 }
 
 static void
@@ -169,6 +140,8 @@ parent_chan_close(struct parent *ps, int id)
 	ipc_chan_free(ps->chan[id]);
 	ps->chan[id] = NULL;
 	ps->pt.child[id].fd = -1;
+	/* Requests in flight to it fail; its connections are gone. */
+	pcore_child_down(&ps->pc, id);
 }
 
 #ifdef SANDBOX_SELFTEST
@@ -185,7 +158,7 @@ parent_selftest(struct parent *ps)
 	int		 id = ps->st_role;
 
 	if (id <= PROC_PARENT || id >= PROC_MAX || ps->chan[id] == NULL ||
-	    ps->state[id] != CHAN_RUNNING) {
+	    ps->pc.chstate[id] != CHAN_RUNNING) {
 		log_warnx("selftest: %s is not running", proc_name(id));
 		return;
 	}
@@ -242,14 +215,13 @@ parent_all_ready(struct parent *ps)
 	log_info("all children ready");
 }
 
+/* A child sent READY (pcore_ready calls us, then tells the core). */
 static void
-parent_dispatch_ready(struct ipc_chan *c, struct msg *m, void *arg)
+parent_ready(struct pcore *pc, int id, void *arg)
 {
 	struct parent	*ps = arg;
-	int		 id = ipc_chan_peer(c), i, first = 0;
+	int		 i, first = 0;
 
-	msg_end(m);
-	ps->state[id] = CHAN_RUNNING;
 	ps->pt.child[id].ready = 1;
 	if (ps->pt.child[id].starts > 1)
 		log_warnx("%s restarted, pid %ld", proc_name(id),
@@ -273,22 +245,6 @@ parent_dispatch_ready(struct ipc_chan *c, struct msg *m, void *arg)
 #else
 	(void)first;
 #endif
-}
-
-static void
-parent_dispatch_status(struct ipc_chan *c, struct msg *m, void *arg)
-{
-	struct msg_out	 o;
-	char		 err[256];
-
-	msg_end(m);
-	/* No manifest can be set yet: the user API comes later. */
-	if (msg_out_init(&o, MSG_PARENT_STATUS_OK, m->reqid, m->gen) == -1 ||
-	    msg_put_u32(&o, COORD_STATE_NO_MANIFEST) == -1 ||
-	    msg_put_u64(&o, 0) == -1 ||
-	    ipc_queue(c, &o, -1, err, sizeof(err)) == -1)
-		fatalx("status reply: %s", err);
-	msg_out_free(&o);
 }
 
 /* Children's stderr is our pipe: pass their lines on whole. */
@@ -370,7 +326,7 @@ parent_child_died(struct parent *ps, int id, const char *cause)
 	log_warnx("lost child %s: %s", proc_name(id), cause);
 	if (ps->chan[id] != NULL)
 		parent_chan_close(ps, id);
-	ps->state[id] = 0;
+	ps->pc.chstate[id] = 0;
 	if (id == PROC_CA) {
 		log_warnx("ca holds the keys and cannot be restarted: "
 		    "shutting down");
@@ -425,6 +381,60 @@ parent_signal(struct parent *ps)
 		fatal("signalfd read");
 }
 
+/*
+ * What the parent needs from the file system, opened before any
+ * sandbox: its own attestation source, the pinned owner key, the state
+ * directory (the store keeps working on its fd only).
+ */
+static void
+parent_core_open(struct parent *ps)
+{
+	struct coord_config	*cf = ps->cf;
+	struct evidence_opts	 eo;
+	struct evidence_src	*src = NULL;
+	enum evidence_kind	 kind;
+	EVP_PKEY		*owner = NULL;
+	uint8_t			 hostdata[32];
+	char			 err[PCORE_ERRLEN];
+	int			 dirfd;
+
+	if (evidence_kind_parse(cf->tee, &kind) == -1)
+		fatalx("tee: unknown kind %s", cf->tee);
+	memset(&eo, 0, sizeof(eo));
+	if (kind == EVIDENCE_SIM) {
+		if (coord_sim_hostdata(cf, hostdata, err, sizeof(err)) == -1)
+			fatalx("%s", err);
+		eo.sim_hostdata = hostdata;
+		eo.sim_dir = cf->sim_dir[0] != '\0' ? cf->sim_dir : NULL;
+	}
+	if (evidence_open(kind, &eo, &src, err, sizeof(err)) == -1) {
+		/* An explicit choice must work; auto on a machine without
+		 * a TEE serves, but never claims to be attested. */
+		if (kind != EVIDENCE_AUTO)
+			fatalx("own attestation (%s): %s", cf->tee, err);
+		log_warnx("NO ATTESTATION SOURCE (%s): clients asking for "
+		    "the coordinator's evidence are refused", err);
+		src = NULL;
+	} else {
+		log_info("own attestation: %s%s",
+		    evidence_kind_name(evidence_src_kind(src)),
+		    kind == EVIDENCE_SIM ? " (SIMULATED, INSECURE)" : "");
+	}
+	if (coord_owner_key_load(cf, &owner, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (owner != NULL)
+		log_info("first manifest must be signed by the pinned owner "
+		    "key");
+	if ((dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC | O_NOFOLLOW)) == -1)
+		fatal("state dir %s", cf->state_dir);
+	if (pcore_init(&ps->pc, dirfd, src, owner, err, sizeof(err)) == -1)
+		fatalx("%s: %s", cf->state_dir, err);
+	close(dirfd);
+	ps->pc.on_ready = parent_ready;
+	ps->pc.on_ready_arg = ps;
+}
+
 int
 parent_main(struct coord_config *cf, int foreground)
 {
@@ -437,6 +447,8 @@ parent_main(struct coord_config *cf, int foreground)
 	gid_t		 gid;
 	int		 logp[2], fds[3], id, n, i, timeout, as_root;
 	int		 pfdid[2 + PROC_MAX];
+	const struct msg_rule *rules;
+	size_t		 nrules;
 
 	if ((ps = calloc(1, sizeof(*ps))) == NULL)
 		fatal("calloc");
@@ -458,6 +470,7 @@ parent_main(struct coord_config *cf, int foreground)
 		    sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
+	parent_core_open(ps);
 	fds[0] = parent_listen(&cf->user_api, "user API");
 	fds[1] = parent_listen(&cf->mesh_api, "mesh API");
 	fds[2] = parent_listen(&cf->probe_listen, "probes");
@@ -568,9 +581,10 @@ parent_main(struct coord_config *cf, int foreground)
 				parent_chan_close(ps, id);
 				continue;
 			}
+			rules = pcore_rules(id, &nrules);
 			if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-			    ipc_dispatch(ps->chan[id], parent_rules[id].rules,
-			    parent_rules[id].n, &ps->state[id], ps) == 0) {
+			    ipc_dispatch(ps->chan[id], rules, nrules,
+			    &ps->pc.chstate[id], &ps->pc) == 0) {
 				/* Its exit follows; SIGCHLD says how. */
 				log_debug("%s closed its channel",
 				    proc_name(id));
