@@ -89,7 +89,8 @@ enum probe_path {
 	PROBE_PATH_OTHER = 0,
 	PROBE_PATH_STARTUP,
 	PROBE_PATH_LIVENESS,
-	PROBE_PATH_READINESS
+	PROBE_PATH_READINESS,
+	PROBE_PATH_METRICS
 };
 struct probe_req {
 	int		 get;		/* method is GET (else 405) */

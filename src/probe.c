@@ -137,6 +137,8 @@ probe_parse(const uint8_t *buf, size_t len, struct probe_req *req)
 		req->path = PROBE_PATH_LIVENESS;
 	else if (PATHIS("/probe/readiness"))
 		req->path = PROBE_PATH_READINESS;
+	else if (PATHIS("/metrics"))
+		req->path = PROBE_PATH_METRICS;
 	else
 		req->path = PROBE_PATH_OTHER;
 #undef PATHIS

@@ -47,8 +47,10 @@ const struct msg_typeinfo wire_types[WIRE_TYPE_MAX] = {
 	[WIRE_MESH_CERT_OK] =
 	    { "MESH_CERT_OK", 4, 4 * WIRE_MAX_PEM + SMALL,
 	      MSGT_REPLY | MSGT_SECRET, WIRE_MESH_CERT },
+	/* Answers whatever request the client made, with its reqid. */
 	[WIRE_ERROR] =
-	    { "ERROR", 2, SMALL + WIRE_MAX_MESSAGE, 0, 0 },
+	    { "ERROR", 2, SMALL + WIRE_MAX_MESSAGE, MSGT_REPLY | MSGT_ANYREQ,
+	      0 },
 };
 
 const char *

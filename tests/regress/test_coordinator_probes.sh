@@ -1,9 +1,9 @@
 #!/bin/bash
 # contrast-coordinator's probe port and lifecycle: startup and liveness
-# answer 200, readiness 503 "no manifest" (no manifest can be set yet),
-# unknown paths 404, other methods 405, malformed requests 400, slow
-# clients are cut off; the user and mesh API ports accept and close for
-# now; SIGTERM ends every process with status 0.
+# answer 200, readiness 503 "no manifest", /metrics 200, unknown paths
+# 404, other methods 405, malformed requests 400, slow clients are cut
+# off; the user and mesh API ports drop plain-text clients; SIGTERM ends
+# every process with status 0.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sandbox/coordlib.sh"
 coord_need_user
@@ -19,8 +19,10 @@ check "GET /probe/readiness -> 503 (no manifest)" \
     test "$(http_status $PROBE_PORT /probe/readiness)" = 503
 check "GET /probe/liveness?x=1 -> 200 (query ignored)" \
     test "$(http_status $PROBE_PORT '/probe/liveness?x=1')" = 200
-check "GET /metrics -> 404" \
-    test "$(http_status $PROBE_PORT /metrics)" = 404
+check "GET /metrics -> 200" \
+    test "$(http_status $PROBE_PORT /metrics)" = 200
+check "GET /nothing -> 404" \
+    test "$(http_status $PROBE_PORT /nothing)" = 404
 check "POST /probe/startup -> 405" \
     test "$(http_raw $PROBE_PORT 'POST /probe/startup HTTP/1.1\r\nContent-Length: 0\r\n\r\n')" = 405
 check "garbage request line -> 400" \
@@ -70,14 +72,19 @@ for fd in $fds; do exec {fd}>&-; done
 check "probes answer after the idle clients left" \
     wait_for 10 probe_ok /probe/startup
 
-# User and mesh API: accepted and closed until the client protocol lands.
+# User and mesh API speak TLS only: a plain-text client is dropped at
+# once, with one log line.
 for p in $USER_PORT $MESH_PORT; do
 	exec 5<>"/dev/tcp/127.0.0.1/$p"
-	n=$(timeout 5 cat <&5 | wc -c)
+	printf 'GET / HTTP/1.0\r\n\r\n' >&5
+	start=$SECONDS
+	timeout 5 cat <&5 >/dev/null
 	exec 5>&-
-	check "port $p accepts and closes (read $n bytes)" test "$n" = 0
+	check "port $p: plain text is dropped at once ($((SECONDS - start))s)" \
+	    test $((SECONDS - start)) -le 2
 done
-
+check "the drops are logged" \
+    wait_for 5 coord_log_has "dropped: TLS handshake"
 kids=$(coord_children)
 check "three children running" test "$(echo $kids | wc -w)" = 3
 kill -TERM "$coord_pid"
