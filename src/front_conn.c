@@ -150,6 +150,10 @@ front_client_accept(struct front *fs, int lfd, int apix)
 #ifdef SSL_OP_CLEANSE_PLAINTEXT
 	SSL_set_options(fc->ssl, SSL_OP_CLEANSE_PLAINTEXT);
 #endif
+	/* No resumption (the exporter binding wants a full handshake):
+	 * TLS 1.3 would otherwise send tickets nobody can use. */
+	if (SSL_set_num_tickets(fc->ssl, 0) != 1)
+		ERR_clear_error();
 	fc->state = FC_HANDSHAKE;
 	fc->deadline = front_now_ms() + fs->handshake_ms;
 	fs->nclients++;
