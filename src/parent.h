@@ -155,6 +155,7 @@ struct pcore {
 
 	/* the head: active, or stored and unverified in recovery */
 	int			 have_head;
+	int			 head_damaged;	/* head's objects unreadable */
 	uint8_t			 head[PCORE_HASH_LEN];
 	uint8_t			*head_sig;
 	size_t			 head_siglen;

@@ -364,7 +364,8 @@ pcore_scan(struct pcore *pc)
 	size_t		 n = 0, i;
 	char		 err[PCORE_ERRLEN];
 
-	if (pc->scan_done || pc->scan_pending > 0 || !pc->have_head)
+	if (pc->scan_done || pc->scan_pending > 0 || !pc->have_head ||
+	    pc->head_damaged)
 		return;
 	if (pstore_history(pc, &mans, &n, NULL, err, sizeof(err)) == -1) {
 		log_warnx("stored history: %s", err);

@@ -76,8 +76,13 @@ pstore_load_head(struct pcore *pc, char *err, size_t errlen)
 	rc = store_get_latest(pc->store, pc->head, &pc->head_sig,
 	    &pc->head_siglen, e, sizeof(e));
 	if (rc == -1) {
-		snprintf(err, errlen, "transitions/latest: %s", e);
-		return -1;
+		log_warnx("THE STORED HISTORY IS DAMAGED: transitions/latest: "
+		    "%s; recovery will be refused", e);
+		memset(pc->head, 0, sizeof(pc->head));
+		pc->head_damaged = 1;
+		pc->have_head = 1;
+		pc->state = COORD_STATE_RECOVERY;
+		return 0;
 	}
 	if (rc == 1) {
 		pc->state = COORD_STATE_NO_MANIFEST;
@@ -87,21 +92,26 @@ pstore_load_head(struct pcore *pc, char *err, size_t errlen)
 		return 0;
 	}
 	hex_encode(pc->head, PCORE_HASH_LEN, hex);
+	/*
+	 * A damaged history is not a reason to refuse to start: the
+	 * coordinator waits in recovery mode, where RECOVER is refused
+	 * (the seed cannot make an edited store verify), and says so.
+	 */
 	if ((rc = store_get_transition(pc->store, pc->head, mh, prev, e,
-	    sizeof(e))) != 0) {
-		snprintf(err, errlen, "transition %s: %s", hex,
-		    rc == 1 ? "missing" : e);
-		return -1;
-	}
-	if ((rc = store_get(pc->store, STORE_MANIFEST, mh, &pc->manifest,
-	    &pc->manifest_len, e, sizeof(e))) != 0) {
-		snprintf(err, errlen, "manifest of transition %s: %s", hex,
-		    rc == 1 ? "missing" : e);
-		return -1;
-	}
-	if (pstore_walk(pc, &w, e, sizeof(e)) == -1) {
-		snprintf(err, errlen, "history from %s: %s", hex, e);
-		return -1;
+	    sizeof(e))) != 0 ||
+	    (rc = store_get(pc->store, STORE_MANIFEST, mh, &pc->manifest,
+	    &pc->manifest_len, e, sizeof(e))) != 0 ||
+	    pstore_walk(pc, &w, e, sizeof(e)) == -1) {
+		log_warnx("THE STORED HISTORY IS DAMAGED (latest transition "
+		    "%s): %s; recovery will be refused", hex,
+		    rc == 1 ? "missing object" : e);
+		free(pc->manifest);
+		pc->manifest = NULL;
+		pc->manifest_len = 0;
+		pc->head_damaged = 1;
+		pc->have_head = 1;
+		pc->state = COORD_STATE_RECOVERY;
+		return 0;
 	}
 	pc->gen = w.n;
 	free(w.hashes);

@@ -541,6 +541,12 @@ puser_recover(struct ipc_chan *c, struct msg *m, void *arg)
 		    "update in progress");
 		goto out;
 	}
+	if (pc->head_damaged) {
+		pcore_client_fail_req(pc, m, conn, WIRE_ERR_PERMISSION_DENIED,
+		    "the stored history does not verify (edited or incomplete "
+		    "store; see the coordinator log)");
+		goto out;
+	}
 	if (!pc->have_sum) {
 		log_warnx("recover: the stored manifest has not been "
 		    "summarised by the verifier%s", pc->scan_done ?

@@ -824,6 +824,28 @@ main(void)
 	ok(status(&gen) == COORD_STATE_RECOVERY, "and nothing changed");
 	stop_parent();
 
+	/* an edited manifest: the coordinator starts, recovery is refused */
+	{
+		char	 hx[65];
+
+		hex_encode(h_web, 32, hx);	/* any object will do: */
+		EVP_Digest(m4, strlen(m4), dg, NULL, EVP_sha256(), NULL);
+		hex_encode(dg, 32, hx);
+		snprintf(path, sizeof(path), "%s/manifests/%s", statedir, hx);
+		ok(file_write_atomic(path, (const uint8_t *)m1, strlen(m1),
+		    0644, err, sizeof(err)) == 0, "head manifest replaced");
+	}
+	start_parent();
+	ok(status(&gen) == COORD_STATE_RECOVERY, "damaged store: the "
+	    "coordinator starts in recovery mode");
+	ok(hello(1, MSG_API_USER, n1, 0, NULL) == 0, "HELLO");
+	RECOVER(1, n1, seed, 1);
+	ok(r.type == MSG_PARENT_CLIENT_FAIL &&
+	    r.code == WIRE_ERR_PERMISSION_DENIED, "recovery over a damaged "
+	    "store refused: %s", r.text);
+	reply_free(&r);
+	stop_parent();
+
 	free(pub);
 	free(shares);
 	free(root1);
