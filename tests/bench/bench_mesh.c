@@ -92,7 +92,7 @@ one_cert(const char *hp, struct evidence_src *src)
 	return rc;
 }
 
-static void
+static void __attribute__((__noreturn__))
 client_loop(const char *hp, const char *simdir, const uint8_t hostdata[32],
     double until, int fd)
 {

@@ -121,52 +121,58 @@ static int
 mesh_mode(const char *mode, const char *hp)
 {
 	struct client	 a, b;
-	EVP_PKEY	*k1, *k2;
-	uint8_t		*spki1, *spki2, *wire = NULL;
+	EVP_PKEY	*k1 = NULL, *k2 = NULL;
+	uint8_t		*spki1 = NULL, *spki2 = NULL, *wire = NULL;
 	size_t		 spki1len, spki2len, wirelen;
+	int		 rc = 1, have_a = 0, have_b = 0;
 
 	if (make_key(&k1, &spki1, &spki1len) == -1 ||
-	    make_key(&k2, &spki2, &spki2len) == -1)
-		return 1;
-	if (open_session(hp, &a) == -1)
-		return 1;
+	    make_key(&k2, &spki2, &spki2len) == -1 ||
+	    open_session(hp, &a) == -1)
+		goto out;
+	have_a = 1;
 	if (strcmp(mode, "mesh-ok") == 0) {
 		if (make_evidence(a.server_nonce, spki1, spki1len, &wire,
-		    &wirelen) == -1)
-			return 1;
-		return mesh_cert(&a, wire, wirelen, spki1, spki1len) == 0 ?
-		    0 : 1;
-	}
-	if (strcmp(mode, "other-key") == 0) {
+		    &wirelen) == 0)
+			rc = mesh_cert(&a, wire, wirelen, spki1, spki1len) == 0 ?
+			    0 : 1;
+	} else if (strcmp(mode, "other-key") == 0) {
 		/* Evidence proves key 1; the request asks for key 2. */
 		if (make_evidence(a.server_nonce, spki1, spki1len, &wire,
-		    &wirelen) == -1)
-			return 1;
-		return expect_denied(mesh_cert(&a, wire, wirelen, spki2,
-		    spki2len));
+		    &wirelen) == 0)
+			rc = expect_denied(mesh_cert(&a, wire, wirelen, spki2,
+			    spki2len));
+	} else if (open_session(hp, &b) == -1) {
+		goto out;
+	} else {
+		have_b = 1;
+		if (strcmp(mode, "foreign-nonce") == 0) {
+			/* Bound to session a's nonce, sent on session b. */
+			if (make_evidence(a.server_nonce, spki1, spki1len,
+			    &wire, &wirelen) == 0)
+				rc = expect_denied(mesh_cert(&b, wire, wirelen,
+				    spki1, spki1len));
+		} else if (strcmp(mode, "replay") == 0) {
+			/* A good exchange on a, then the same evidence on b. */
+			if (make_evidence(a.server_nonce, spki1, spki1len,
+			    &wire, &wirelen) == 0 &&
+			    mesh_cert(&a, wire, wirelen, spki1, spki1len) == 0)
+				rc = expect_denied(mesh_cert(&b, wire, wirelen,
+				    spki1, spki1len));
+		} else
+			fprintf(stderr, "e2e_client: unknown mode %s\n", mode);
 	}
-	if (open_session(hp, &b) == -1)
-		return 1;
-	if (strcmp(mode, "foreign-nonce") == 0) {
-		/* Bound to session a's nonce, sent on session b. */
-		if (make_evidence(a.server_nonce, spki1, spki1len, &wire,
-		    &wirelen) == -1)
-			return 1;
-		return expect_denied(mesh_cert(&b, wire, wirelen, spki1,
-		    spki1len));
-	}
-	if (strcmp(mode, "replay") == 0) {
-		/* A good exchange on a, then the same evidence on b. */
-		if (make_evidence(a.server_nonce, spki1, spki1len, &wire,
-		    &wirelen) == -1 ||
-		    mesh_cert(&a, wire, wirelen, spki1, spki1len) != 0)
-			return 1;
+ out:
+	if (have_a)
 		client_close(&a);
-		return expect_denied(mesh_cert(&b, wire, wirelen, spki1,
-		    spki1len));
-	}
-	fprintf(stderr, "e2e_client: unknown mode %s\n", mode);
-	return 1;
+	if (have_b)
+		client_close(&b);
+	free(wire);
+	OPENSSL_free(spki1);
+	OPENSSL_free(spki2);
+	EVP_PKEY_free(k1);
+	EVP_PKEY_free(k2);
+	return rc;
 }
 
 /* RECOVER signed by an RSA key that owns no seed share. */
@@ -179,16 +185,18 @@ recover_stranger(const char *hp)
 	EVP_PKEY	*key;
 	uint8_t		 seed[WIRE_SEED_LEN], salt[WIRE_SALT_LEN], d[32];
 	uint8_t		*pub = NULL, *sig = NULL, *frame;
-	size_t		 siglen, framelen;
+	size_t		 siglen = 0, framelen;
 	uint32_t	 code = 0;
-	int		 n;
-	char		 err[1024];
+	int		 n = 0, rc = 1, have = 0;
+	char		 err[1024] = "";
 
+	memset(&o, 0, sizeof(o));
 	if ((key = EVP_RSA_gen(2048)) == NULL ||
 	    (n = i2d_PublicKey(key, &pub)) <= 0 ||
 	    RAND_bytes(seed, sizeof(seed)) != 1 ||
 	    RAND_bytes(salt, sizeof(salt)) != 1 || open_session(hp, &cl) == -1)
-		return 1;
+		goto out;
+	have = 1;
 	wire_recover_digest(cl.server_nonce, seed, salt, d);
 	if (wire_recover_sign(key, d, &sig, &siglen, err, sizeof(err)) == -1 ||
 	    client_request(&cl, &o, WIRE_RECOVER, err, sizeof(err)) == -1 ||
@@ -197,16 +205,26 @@ recover_stranger(const char *hp)
 	    msg_put_bin(&o, salt, sizeof(salt)) == -1 ||
 	    msg_put_bin(&o, sig, siglen) == -1) {
 		fprintf(stderr, "e2e_client: %s\n", err);
-		return 1;
+		goto out;
 	}
 	if (client_call(&cl, &o, WIRE_RECOVER_OK, &frame, &framelen, &m,
 	    &code, err, sizeof(err)) == 0) {
 		fprintf(stderr, "e2e_client: a stranger recovered the "
 		    "Coordinator\n");
-		return 1;
+		msg_clear(&m);
+		free(frame);
+		goto out;
 	}
 	printf("refused: %s\n", err);
-	return expect_denied((int)code);
+	rc = expect_denied((int)code);
+ out:
+	msg_out_free(&o);
+	if (have)
+		client_close(&cl);
+	free(sig);
+	OPENSSL_free(pub);
+	EVP_PKEY_free(key);
+	return rc;
 }
 
 int
@@ -215,6 +233,7 @@ main(int argc, char *argv[])
 	struct evidence_opts	 eo;
 	uint8_t			 hostdata[32];
 	char			 err[512];
+	int			 rc;
 
 	if (argc == 3 && strcmp(argv[1], "recover-stranger") == 0)
 		return recover_stranger(argv[2]);
@@ -231,5 +250,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "e2e_client: %s\n", err);
 		return 1;
 	}
-	return mesh_mode(argv[1], argv[2]);
+	rc = mesh_mode(argv[1], argv[2]);
+	evidence_close(src);
+	return rc;
 }
