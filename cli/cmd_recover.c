@@ -28,8 +28,44 @@ recover_usage(void)
 {
 	fprintf(stderr, "usage: contrast recover -c HOST:PORT [-m manifest.json]\n"
 	    "           [--seedshare-owner-key FILE] [--seed seed-shares.json]\n"
-	    "           [--workspace-dir DIR]\n");
+	    "           [--latest-transition HEX] [--workspace-dir DIR]\n");
 	return 1;
+}
+
+/*
+ * The history head we last verified (--latest-transition, else
+ * verify/latest-transition): the Coordinator refuses to recover from a
+ * store whose head differs, so a rolled-back store never gets the seed.
+ * 1 found, 0 none (a warning says what is lost), -1 malformed.
+ */
+static int
+recover_expected_head(const char *ws, const char *arg, uint8_t out[WIRE_HASH_LEN])
+{
+	char		 path[4096], err[512];
+	uint8_t		*buf = NULL;
+	size_t		 len;
+	const char	*hex = arg;
+	int		 rc = 1;
+
+	if (arg == NULL) {
+		cli_path(ws, "verify/latest-transition", path, sizeof(path));
+		if (file_read(path, 256, &buf, &len, err, sizeof(err)) == -1) {
+			fprintf(stderr, "contrast: warning: %s: no history head "
+			    "to expect (run contrast verify first): a rolled-back "
+			    "store cannot be told apart\n", path);
+			return 0;
+		}
+		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+			buf[--len] = '\0';
+		hex = (const char *)buf;
+	}
+	if (hex_decode(hex, strlen(hex), out, WIRE_HASH_LEN) == -1) {
+		fprintf(stderr, "contrast: %s: want 64 hex digits\n",
+		    arg != NULL ? "--latest-transition" : path);
+		rc = -1;
+	}
+	free(buf);
+	return rc;
 }
 
 /* Decrypt our share of seed-shares.json into seed and salt. */
@@ -108,6 +144,7 @@ cmd_recover(int argc, char **argv)
 		{ "seedshare-owner-key", required_argument, NULL, 'k' },
 		{ "seed",		 required_argument, NULL, 's' },
 		{ "workspace-dir",	 required_argument, NULL, 'w' },
+		{ "latest-transition",	 required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_manifest	 cm;
@@ -116,15 +153,15 @@ cmd_recover(int argc, char **argv)
 	struct msg		 m;
 	EVP_PKEY		*key = NULL;
 	const char		*coordinator = NULL, *mpath = NULL, *ws = NULL;
-	const char		*kpath = NULL, *sspath = NULL;
+	const char		*kpath = NULL, *sspath = NULL, *latest = NULL;
 	char			 err[1024], p1[4096], p2[4096], p3[4096];
 	char			*root = NULL, *mesh = NULL;
 	uint8_t			 seed[WIRE_SEED_LEN], salt[WIRE_SALT_LEN];
 	uint8_t			 digest[WIRE_HASH_LEN], *sig = NULL, *pub = NULL;
-	uint8_t			*frame = NULL;
+	uint8_t			*frame = NULL, head[WIRE_HASH_LEN];
 	size_t			 siglen = 0, publen = 0, framelen = 0;
 	uint32_t		 code;
-	int			 ch, rc;
+	int			 ch, rc, have_head;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:m:", longopts, NULL)) != -1) {
@@ -144,6 +181,9 @@ cmd_recover(int argc, char **argv)
 		case 'w':
 			ws = optarg;
 			break;
+		case 'l':
+			latest = optarg;
+			break;
 		default:
 			return recover_usage();
 		}
@@ -156,6 +196,8 @@ cmd_recover(int argc, char **argv)
 		kpath = cli_path(ws, "seedshare-owner.pem", p2, sizeof(p2));
 	if (sspath == NULL)
 		sspath = cli_path(ws, "seed-shares.json", p3, sizeof(p3));
+	if ((have_head = recover_expected_head(ws, latest, head)) == -1)
+		return 1;
 	if ((key = pki_key_read(kpath, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "contrast: %s\n", err);
 		return 1;
@@ -187,7 +229,8 @@ cmd_recover(int argc, char **argv)
 	if (msg_put_bin(&o, pub, publen) == -1 ||
 	    msg_put_bin(&o, seed, sizeof(seed)) == -1 ||
 	    msg_put_bin(&o, salt, sizeof(salt)) == -1 ||
-	    msg_put_bin(&o, sig, siglen) == -1) {
+	    msg_put_bin(&o, sig, siglen) == -1 ||
+	    msg_put_bin(&o, head, have_head ? sizeof(head) : 0) == -1) {
 		fprintf(stderr, "contrast: %s\n", o.err);
 		goto out_client;
 	}

@@ -324,28 +324,34 @@ front_recover(struct front_session *s, struct msg *m, struct msg_out *o,
     front_reqid_fn newreq, void *arg, char *why, size_t whylen)
 {
 	uint8_t		 seed[WIRE_SEED_LEN], salt[WIRE_SALT_LEN];
-	uint8_t		*key = NULL, *sig = NULL;
-	size_t		 keylen = 0, siglen = 0;
+	uint8_t		*key = NULL, *sig = NULL, *head = NULL;
+	size_t		 keylen = 0, siglen = 0, headlen = 0;
 	int		 rv = FSR_FORWARD;
 
 	if (msg_get_bin(m, &key, &keylen, WIRE_MAX_KEY) == -1 ||
 	    msg_get_fixbin(m, seed, sizeof(seed)) == -1 ||
 	    msg_get_fixbin(m, salt, sizeof(salt)) == -1 ||
 	    msg_get_bin(m, &sig, &siglen, WIRE_MAX_SIGNATURE) == -1 ||
+	    msg_get_bin(m, &head, &headlen, WIRE_HASH_LEN) == -1 ||
 	    msg_end(m) == -1)
 		rv = front_drop(why, whylen, "RECOVER: %s", msg_errstr(m));
+	else if (headlen != 0 && headlen != WIRE_HASH_LEN)
+		rv = front_drop(why, whylen, "RECOVER: expected head of %zu "
+		    "bytes", headlen);
 	else if ((rv = front_begin(s, m, MSG_FRONT_RECOVER_REQ, o, newreq,
 	    arg, why, whylen)) != FSR_FORWARD)
 		;
 	else if (msg_put_bin(o, key, keylen) == -1 ||
 	    msg_put_bin(o, seed, sizeof(seed)) == -1 ||
 	    msg_put_bin(o, salt, sizeof(salt)) == -1 ||
-	    msg_put_bin(o, sig, siglen) == -1)
+	    msg_put_bin(o, sig, siglen) == -1 ||
+	    msg_put_bin(o, head, headlen) == -1)
 		rv = front_drop(why, whylen, "RECOVER_REQ: %s", o->err);
 	explicit_bzero(seed, sizeof(seed));
 	explicit_bzero(salt, sizeof(salt));
 	free(key);
 	free(sig);
+	free(head);
 	return rv;
 }
 

@@ -515,7 +515,8 @@ puser_recover(struct ipc_chan *c, struct msg *m, void *arg)
 	EVP_PKEY	*k = NULL;
 	uint8_t		 seed[WIRE_SEED_LEN], salt[WIRE_SALT_LEN];
 	uint8_t		 digest[WIRE_HASH_LEN], *key = NULL, *sig = NULL;
-	size_t		 keylen, siglen;
+	uint8_t		*expect = NULL;
+	size_t		 keylen, siglen, expectlen;
 	uint32_t	 conn;
 	char		 e[PCORE_ERRLEN];
 
@@ -524,6 +525,7 @@ puser_recover(struct ipc_chan *c, struct msg *m, void *arg)
 	msg_get_fixbin(m, seed, sizeof(seed));
 	msg_get_fixbin(m, salt, sizeof(salt));
 	msg_get_bin(m, &sig, &siglen, WIRE_MAX_SIGNATURE);
+	msg_get_bin(m, &expect, &expectlen, WIRE_HASH_LEN);
 	msg_end(m);
 
 	if ((pcn = puser_conn(pc, m, conn, MSG_API_USER)) == NULL)
@@ -545,6 +547,24 @@ puser_recover(struct ipc_chan *c, struct msg *m, void *arg)
 		pcore_client_fail_req(pc, m, conn, WIRE_ERR_PERMISSION_DENIED,
 		    "the stored history does not verify (edited or incomplete "
 		    "store; see the coordinator log)");
+		goto out;
+	}
+	/*
+	 * An older copy of the store is validly signed too: only the head
+	 * the seed-share owner last verified tells a rollback apart.
+	 */
+	if (expectlen == WIRE_HASH_LEN && (!pc->have_head ||
+	    CRYPTO_memcmp(expect, pc->head, WIRE_HASH_LEN) != 0)) {
+		char	 have[2 * WIRE_HASH_LEN + 1], want[2 * WIRE_HASH_LEN + 1];
+
+		hex_encode(pc->head, WIRE_HASH_LEN, have);
+		hex_encode(expect, WIRE_HASH_LEN, want);
+		log_warnx("recovery refused: the stored history head %s is "
+		    "not the expected %s (rolled back or replaced store)",
+		    pc->have_head ? have : "(none)", want);
+		pcore_client_fail_req(pc, m, conn, WIRE_ERR_MANIFEST_CONFLICT,
+		    "the stored history head is not the one you expect: "
+		    "the store was rolled back or replaced");
 		goto out;
 	}
 	if (!pc->have_sum) {
@@ -587,6 +607,7 @@ puser_recover(struct ipc_chan *c, struct msg *m, void *arg)
 	EVP_PKEY_free(k);
 	free(key);
 	free(sig);
+	free(expect);
 }
 
 void

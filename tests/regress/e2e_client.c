@@ -203,7 +203,8 @@ recover_stranger(const char *hp)
 	    msg_put_bin(&o, pub, (size_t)n) == -1 ||
 	    msg_put_bin(&o, seed, sizeof(seed)) == -1 ||
 	    msg_put_bin(&o, salt, sizeof(salt)) == -1 ||
-	    msg_put_bin(&o, sig, siglen) == -1) {
+	    msg_put_bin(&o, sig, siglen) == -1 ||
+	    msg_put_bin(&o, "", 0) == -1) {
 		fprintf(stderr, "e2e_client: %s\n", err);
 		goto out;
 	}

@@ -19,6 +19,8 @@ check "first set" owner set -c "127.0.0.1:$USER_PORT" deploy
 check "vote-bot gets its certificate and secret" pod vote-bot
 cp "$(pod_file vote-bot secrets/workload-secret-seed)" "$CW/secret.1"
 root1=$(pubkey_hash "$WS/coordinator-root-ca.pem")
+# A full copy of the store as it is now: validly signed, one manifest.
+cp -a "$CW/state" "$CW/state.v1"
 sed -i 's/^        "web",$/        "web",\n        "web.example",/' "$WS/manifest.json"
 check "a signed update" owner set -c "127.0.0.1:$USER_PORT" deploy
 check "verify sees two manifests" eval 'owner verify -c "127.0.0.1:$USER_PORT" &&
@@ -57,9 +59,23 @@ check "still in recovery mode after the refusal" probe_is /probe/readiness 503
 kill "$coord_pid" && wait "$coord_pid"; coord_pid=
 cp "$CW/manifest.saved" "$CW/state/manifests/$m"
 
-# A rolled-back head: the first, validly signed, transitions/latest.
-cp "$CW/state/transitions/latest" "$CW/latest.now"
-check "restart over the repaired store" e2e_start
+# A rolled-back store: the older copy, validly signed by the same key.
+mv "$CW/state" "$CW/state.v2"
+cp -a "$CW/state.v1" "$CW/state"
+check "restart over a rolled-back store" e2e_start
+if owner recover -c "127.0.0.1:$USER_PORT"; then
+	not_ok "recover refuses a rolled-back store (verify/latest-transition)"
+else
+	check "recover refuses a rolled-back store (verify/latest-transition)" \
+	    last_has "rolled back"
+fi
+check "the rollback is reported in the log" coord_log_has "rolled back"
+check "still in recovery mode after the refusal" probe_is /probe/readiness 503
+kill "$coord_pid" && wait "$coord_pid"; coord_pid=
+rm -rf "$CW/state"
+mv "$CW/state.v2" "$CW/state"
+
+check "restart over the real store" e2e_start
 check "recover" owner recover -c "127.0.0.1:$USER_PORT"
 check "readiness 200 after recovery" wait_for 5 probe_is /probe/readiness 200
 check "the root CA key is the same" test "$(pubkey_hash "$WS/coordinator-root-ca.pem")" = "$root1"

@@ -461,6 +461,7 @@ test_drops(void)
 	msg_put_bin(&c, "short seed", 10);
 	msg_put_bin(&c, "", 0);
 	msg_put_bin(&c, "", 0);
+	msg_put_bin(&c, "", 0);
 	is_int(request(&s, &c, &p, why, sizeof(why)), FSR_DROP,
 	    "RECOVER with a 10-byte seed dropped (%s)", why);
 	cframe(&c, WIRE_GET_MANIFESTS, 8);
@@ -574,6 +575,7 @@ test_requests(void)
 	msg_put_bin(&c, seed, sizeof(seed));
 	msg_put_bin(&c, salt, sizeof(salt));
 	msg_put_bin(&c, "sig", 3);
+	msg_put_bin(&c, "", 0);
 	rv = request(&s, &c, &p, why, sizeof(why));
 	ok(rv == FSR_FORWARD && p.secret, "recover: forwarded, frame secret");
 	ok(rv == FSR_FORWARD && decode(&p, msg_types, MSG_TYPE_MAX, &pm) ==

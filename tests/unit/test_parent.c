@@ -461,6 +461,8 @@ main(void)
 	struct msg_out	 o;
 	uint8_t		 n1[32], n2[32], n3[32], n4[32], head1[32], wrong[32];
 	uint8_t		 seed[64], salt[32], dg[32], *sig, *pub, secret1[64];
+	uint8_t		 rexp[32];
+	size_t		 rexplen = 0;
 	uint8_t		*shares = NULL, *b, *ev;
 	size_t		 shareslen = 0, siglen, publen, blen, i, evlen;
 	struct msg_bin	*mans, *pols;
@@ -752,11 +754,20 @@ main(void)
 	msg_put_bin(&o, sd, 64);					\
 	msg_put_bin(&o, salt, 32);					\
 	msg_put_bin(&o, sig, siglen);					\
+	msg_put_bin(&o, rexp, rexplen);					\
 	free(sig);							\
 	if (call(&o, &r) == -1)						\
 		r.type = 0;						\
 } while (0)
 
+	rexplen = 32;
+	memset(rexp, 0x11, sizeof(rexp));
+	RECOVER(1, n1, seed, 1);
+	ok(r.type == MSG_PARENT_CLIENT_FAIL &&
+	    r.code == WIRE_ERR_MANIFEST_CONFLICT, "RECOVER expecting another "
+	    "history head (a rolled-back store) refused: %s", r.text);
+	reply_free(&r);
+	rexplen = 0;
 	RECOVER(1, n1, seed, 0);
 	ok(r.type == MSG_PARENT_CLIENT_FAIL &&
 	    r.code == WIRE_ERR_PERMISSION_DENIED, "RECOVER with a bad "
