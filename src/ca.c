@@ -358,16 +358,13 @@ ca_issue_build(const struct x509ca_leaf *req, const char *secret_id,
     char **chain, uint8_t *secret, size_t *secretlen, char *err,
     size_t errlen)
 {
-	X509	*leaf;
 	char	*a = NULL, *b = NULL;
 	size_t	 alen, blen;
 	int	 rc = -1;
 
 	*secretlen = 0;
-	if ((leaf = castate_issue_leaf(ca_active.st, req, 0, err,
-	    errlen)) == NULL)
-		return -1;
-	if (pki_cert_to_pem(leaf, &a, &alen, err, errlen) == -1 ||
+	if (castate_issue_leaf_pem(ca_active.st, req, 0, &a, &alen, err,
+	    errlen) == -1 ||
 	    castate_cert_pem(ca_active.st, CASTATE_INTERMEDIATE, &b, &blen,
 	    err, errlen) == -1)
 		goto out;
@@ -389,7 +386,6 @@ ca_issue_build(const struct x509ca_leaf *req, const char *secret_id,
 	}
 	rc = 0;
  out:
-	X509_free(leaf);
 	free(a);
 	free(b);
 	return rc;

@@ -111,6 +111,14 @@ castate_issue_leaf(const struct castate *st, const struct x509ca_leaf *req,
 }
 
 int
+castate_issue_leaf_pem(const struct castate *st, const struct x509ca_leaf *req,
+    time_t now, char **pem, size_t *len, char *err, size_t errlen)
+{
+	return x509ca_leaf_pem(req, st->mesh, st->mesh_key, now, pem, len, err,
+	    errlen);
+}
+
+int
 castate_workload_secret(const struct castate *st, const char *id,
     uint8_t *out, char *err, size_t errlen)
 {

@@ -42,6 +42,10 @@ int		 castate_rotate_mesh(struct castate *, time_t, char *, size_t);
 /* A workload leaf signed by the current mesh CA. */
 X509		*castate_issue_leaf(const struct castate *,
 		    const struct x509ca_leaf *, time_t, char *, size_t);
+/* The same leaf as PEM, for the CA process (see x509ca_leaf_pem()). */
+int		 castate_issue_leaf_pem(const struct castate *,
+		    const struct x509ca_leaf *, time_t, char **, size_t *,
+		    char *, size_t);
 /* SEED_WORKLOAD_SECRET_LEN bytes for a WorkloadSecretID. */
 int		 castate_workload_secret(const struct castate *, const char *,
 		    uint8_t *, char *, size_t);

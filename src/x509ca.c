@@ -16,6 +16,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/rand.h>
@@ -213,6 +214,95 @@ x509ca_name(const char *cn)
  * A v3 certificate with serial, subject CN, issuer name, validity and
  * public key; extensions and signature are added by the caller.
  */
+/*
+ * A workload's key as SubjectPublicKeyInfo DER, accepted only in the one
+ * encoding every client produces: an uncompressed point on a named NIST
+ * curve.  Matching the DER prefix byte for byte and checking the point is
+ * on the curve is what decoding would establish, at a fraction of OpenSSL
+ * 3's decoder cost (it dominated leaf issuance besides the signature).
+ */
+static const struct x509ca_ec_spki {
+	int		 nid;
+	size_t		 prefixlen;
+	const uint8_t	*prefix;
+	size_t		 pointlen;	/* 0x04 || X || Y */
+} x509ca_ec_spkis[] = {
+	{ NID_X9_62_prime256v1, 26, (const uint8_t *)
+	    "\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06"
+	    "\x08\x2a\x86\x48\xce\x3d\x03\x01\x07\x03\x42\x00", 65 },
+	{ NID_secp384r1, 23, (const uint8_t *)
+	    "\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06"
+	    "\x05\x2b\x81\x04\x00\x22\x03\x62\x00", 97 },
+	{ NID_secp521r1, 25, (const uint8_t *)
+	    "\x30\x81\x9b\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01"
+	    "\x06\x05\x2b\x81\x04\x00\x23\x03\x81\x86\x00", 133 },
+};
+
+/* The curve's entry, with the point checked; NULL and err otherwise. */
+static const struct x509ca_ec_spki *
+x509ca_ec_spki_check(const uint8_t *der, size_t len, char *err, size_t errlen)
+{
+	const struct x509ca_ec_spki	*t;
+	EC_GROUP			*g;
+	EC_POINT			*pt;
+	size_t				 i;
+	int				 ok;
+
+	for (i = 0; i < sizeof(x509ca_ec_spkis) / sizeof(x509ca_ec_spkis[0]);
+	    i++) {
+		t = &x509ca_ec_spkis[i];
+		if (len != t->prefixlen + t->pointlen ||
+		    memcmp(der, t->prefix, t->prefixlen) != 0)
+			continue;
+		if (der[t->prefixlen] != 0x04) {
+			snprintf(err, errlen, "workload public key: only "
+			    "uncompressed EC points are accepted");
+			return NULL;
+		}
+		if ((g = EC_GROUP_new_by_curve_name(t->nid)) == NULL ||
+		    (pt = EC_POINT_new(g)) == NULL) {
+			EC_GROUP_free(g);
+			x509ca_err(err, errlen, "EC group");
+			return NULL;
+		}
+		ok = EC_POINT_oct2point(g, pt, der + t->prefixlen, t->pointlen,
+		    NULL) == 1 && EC_POINT_is_on_curve(g, pt, NULL) == 1 &&
+		    EC_POINT_is_at_infinity(g, pt) == 0;
+		EC_POINT_free(pt);
+		EC_GROUP_free(g);
+		ERR_clear_error();
+		if (!ok) {
+			snprintf(err, errlen, "workload public key: point not "
+			    "on the curve");
+			return NULL;
+		}
+		return t;
+	}
+	snprintf(err, errlen, "workload public key: not an uncompressed "
+	    "P-256, P-384 or P-521 key in SubjectPublicKeyInfo DER");
+	return NULL;
+}
+
+/* Set an already checked EC SPKI as the certificate's key, no decoding. */
+static int
+x509ca_set_ec_spki(X509 *x, const struct x509ca_ec_spki *t,
+    const uint8_t *der)
+{
+	X509_PUBKEY	*xpk;
+	uint8_t		*pt;
+
+	if ((xpk = X509_get_X509_PUBKEY(x)) == NULL ||
+	    (pt = OPENSSL_malloc(t->pointlen)) == NULL)
+		return 0;
+	memcpy(pt, der + t->prefixlen, t->pointlen);
+	if (!X509_PUBKEY_set0_param(xpk, OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+	    V_ASN1_OBJECT, OBJ_nid2obj(t->nid), pt, (int)t->pointlen)) {
+		OPENSSL_free(pt);
+		return 0;
+	}
+	return 1;
+}
+
 static X509 *
 x509ca_skeleton(const char *cn, const X509_NAME *issuer, EVP_PKEY *pub,
     time_t now, int years, char *err, size_t errlen)
@@ -234,7 +324,7 @@ x509ca_skeleton(const char *cn, const X509_NAME *issuer, EVP_PKEY *pub,
 	    !X509_set_issuer_name(x, issuer != NULL ? issuer : subj) ||
 	    ASN1_TIME_set(X509_getm_notBefore(x), nb) == NULL ||
 	    ASN1_TIME_set(X509_getm_notAfter(x), na) == NULL ||
-	    !X509_set_pubkey(x, pub)) {
+	    (pub != NULL && !X509_set_pubkey(x, pub))) {
 		x509ca_err(err, errlen, "certificate skeleton");
 		X509_free(x);
 		x = NULL;
@@ -624,13 +714,18 @@ x509ca_leaf_exts(X509 *x, X509 *mesh, const struct x509ca_leaf *req,
 	return -1;
 }
 
-X509 *
-x509ca_leaf_new(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
+/*
+ * The leaf as built: its public key is set from the SPKI bytes and never
+ * decoded, so it is fit for encoding (what the CA sends) but not for
+ * calls that need the key object; x509ca_leaf_new() re-reads it.
+ */
+static X509 *
+x509ca_leaf_build(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
     time_t now, char *err, size_t errlen)
 {
-	EVP_PKEY	*pub;
+	const struct x509ca_ec_spki *spki;
 	X509		*x = NULL, *tmp = NULL;
-	char		 cn[X509CA_CN_MAX + 1], e[PKI_ERR_LEN];
+	char		 cn[X509CA_CN_MAX + 1];
 
 	if (X509_check_private_key(mesh, mesh_key) != 1) {
 		ERR_clear_error();
@@ -638,15 +733,9 @@ x509ca_leaf_new(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
 		    "certificate");
 		return NULL;
 	}
-	if ((pub = pki_pubkey_from_spki_der(req->spki, req->spki_len, e,
-	    sizeof(e))) == NULL) {
-		snprintf(err, errlen, "workload public key: %s", e);
+	if ((spki = x509ca_ec_spki_check(req->spki, req->spki_len, err,
+	    errlen)) == NULL)
 		return NULL;
-	}
-	if (EVP_PKEY_get_base_id(pub) != EVP_PKEY_EC) {
-		snprintf(err, errlen, "workload public key is not ECDSA");
-		goto done;
-	}
 	/* SANs first: they decide the CN, which the skeleton needs. */
 	if ((tmp = X509_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -654,9 +743,13 @@ x509ca_leaf_new(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
 	}
 	if (x509ca_leaf_sans(tmp, req, cn, sizeof(cn), err, errlen) == -1)
 		goto done;
-	if ((x = x509ca_skeleton(cn, X509_get_subject_name(mesh), pub, now, 1,
+	if ((x = x509ca_skeleton(cn, X509_get_subject_name(mesh), NULL, now, 1,
 	    err, errlen)) == NULL)
 		goto done;
+	if (!x509ca_set_ec_spki(x, spki, req->spki)) {
+		x509ca_err(err, errlen, "workload public key");
+		goto fail;
+	}
 	if (!X509_add_ext(x, X509_get_ext(tmp, 0), -1)) {
 		x509ca_err(err, errlen, "subjectAltName");
 		goto fail;
@@ -670,6 +763,40 @@ x509ca_leaf_new(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
 	x = NULL;
  done:
 	X509_free(tmp);
-	EVP_PKEY_free(pub);
 	return x;
+}
+
+X509 *
+x509ca_leaf_new(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
+    time_t now, char *err, size_t errlen)
+{
+	X509	*x, *y = NULL;
+	uint8_t	*der = NULL;
+	size_t	 len;
+	char	 e[PKI_ERR_LEN];
+
+	if ((x = x509ca_leaf_build(req, mesh, mesh_key, now, err,
+	    errlen)) == NULL)
+		return NULL;
+	if (pki_cert_to_der(x, &der, &len, e, sizeof(e)) == -1 ||
+	    (y = pki_cert_from_der(der, len, e, sizeof(e))) == NULL)
+		snprintf(err, errlen, "leaf: %s", e);
+	free(der);
+	X509_free(x);
+	return y;
+}
+
+int
+x509ca_leaf_pem(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
+    time_t now, char **pem, size_t *len, char *err, size_t errlen)
+{
+	X509	*x;
+	int	 rc;
+
+	if ((x = x509ca_leaf_build(req, mesh, mesh_key, now, err,
+	    errlen)) == NULL)
+		return -1;
+	rc = pki_cert_to_pem(x, pem, len, err, errlen);
+	X509_free(x);
+	return rc;
 }

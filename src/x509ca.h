@@ -109,5 +109,12 @@ X509	*x509ca_mesh_new(EVP_PKEY *, time_t, char *, size_t);
 /* Workload leaf signed by (mesh CA cert, mesh CA key). */
 X509	*x509ca_leaf_new(const struct x509ca_leaf *, X509 *, EVP_PKEY *,
 	    time_t, char *, size_t);
+/*
+ * The same leaf straight to PEM (*pem malloc'd, NUL-terminated): what the
+ * CA process sends, without decoding the workload key back (OpenSSL 3's
+ * key decoder costs about a third of a P-384 signature).
+ */
+int	 x509ca_leaf_pem(const struct x509ca_leaf *, X509 *, EVP_PKEY *,
+	    time_t, char **, size_t *, char *, size_t);
 
 #endif

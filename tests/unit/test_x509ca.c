@@ -534,7 +534,8 @@ bench(int n)
 	struct castate		*st;
 	struct x509ca_leaf	 r;
 	struct timespec		 t0, t1;
-	X509			*leaf;
+	char			*pem;
+	size_t			 len;
 	int			 i;
 
 	if (n < 1 || (st = castate_new(0, err, sizeof(err))) == NULL)
@@ -548,13 +549,14 @@ bench(int n)
 	r.claims = claims;
 	r.nclaims = 4;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	/* What the CA process does per certificate: the PEM path. */
 	for (i = 0; i < n; i++) {
-		if ((leaf = castate_issue_leaf(st, &r, 0, err,
-		    sizeof(err))) == NULL) {
+		if (castate_issue_leaf_pem(st, &r, 0, &pem, &len, err,
+		    sizeof(err)) == -1) {
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
-		X509_free(leaf);
+		free(pem);
 	}
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 	printf("leaves %d %.6f\n", n, (double)(t1.tv_sec - t0.tv_sec) +
@@ -602,6 +604,28 @@ main(int argc, char *argv[])
 	test_hierarchy(st);
 	test_leaf(st, now);
 	test_refusals(st, now);
+
+	/* The CA process's path: the same leaf, straight to PEM. */
+	{
+		STACK_OF(X509)	*pl;
+		char		*pem = NULL;
+		size_t		 plen = 0;
+
+		leaf_req(&r, sans_web, 1);
+		ok(castate_issue_leaf_pem(st, &r, now, &pem, &plen, err,
+		    sizeof(err)) == 0 && (pl = pki_certs_from_pem(
+		    (const uint8_t *)pem, plen, 1, err, sizeof(err))) != NULL &&
+		    pki_cert_verify(sk_X509_value(pl, 0), NULL,
+		    castate_cert(st, CASTATE_MESH), now, err, sizeof(err)) == 0 &&
+		    (sk_X509_pop_free(pl, X509_free), 1),
+		    "PEM path: the leaf parses and verifies against the mesh CA");
+		free(pem);
+		r.spki_len--;
+		ok(castate_issue_leaf_pem(st, &r, now, &pem, &plen, err,
+		    sizeof(err)) == -1 && strstr(err, "workload public key"),
+		    "PEM path: a truncated SPKI is refused (%s)", err);
+		r.spki_len++;
+	}
 
 	/* Rotation: old leaves stop verifying against the new mesh CA. */
 	leaf_req(&r, sans_web, 1);
