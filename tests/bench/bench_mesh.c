@@ -120,9 +120,14 @@ client_loop(const char *hp, const char *simdir, const uint8_t hostdata[32],
 	_exit(0);
 }
 
-/* utime+stime (clock ticks) and RSS (kB) of pid and its children. */
+/*
+ * utime+stime (clock ticks), RSS and PSS (kB) of pid and its children.
+ * RSS counts the shared library pages once per process; PSS divides
+ * them among the processes sharing them.
+ */
 static void
-proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb)
+proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,
+    unsigned long *pss_kb)
 {
 	char			 path[64], buf[4096], *p;
 	FILE			*f;
@@ -135,6 +140,7 @@ proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb)
 
 	*ticks = 0;
 	*rss_kb = 0;
+	*pss_kb = 0;
 	if ((d = opendir("/proc")) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
@@ -163,6 +169,13 @@ proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb)
 			if (sscanf(buf, "VmRSS: %lu kB", &kb) == 1)
 				*rss_kb += kb;
 		fclose(f);
+		snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)q);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(buf, sizeof(buf), f) != NULL)
+			if (sscanf(buf, "Pss: %lu kB", &kb) == 1)
+				*pss_kb += kb;
+		fclose(f);
 	}
 	closedir(d);
 }
@@ -182,7 +195,7 @@ main(int argc, char *argv[])
 	uint32_t		*lat = NULL, us;
 	size_t			 n = 0, cap = 0, fails = 0;
 	unsigned long long	 t0, t1;
-	unsigned long		 rss0, rss1;
+	unsigned long		 rss0, rss1, pss0, pss1;
 	double			 start, elapsed, secs;
 	int			 clients, i, fds[2], status;
 	pid_t			 coord;
@@ -197,7 +210,7 @@ main(int argc, char *argv[])
 	}
 	if (pipe(fds) == -1)
 		return 1;
-	proc_usage(coord, &t0, &rss0);
+	proc_usage(coord, &t0, &rss0, &pss0);
 	start = now();
 	for (i = 0; i < clients; i++) {
 		switch (fork()) {
@@ -226,7 +239,7 @@ main(int argc, char *argv[])
 		lat[n++] = us;
 	}
 	elapsed = now() - start;
-	proc_usage(coord, &t1, &rss1);
+	proc_usage(coord, &t1, &rss1, &pss1);
 	while (wait(&status) > 0)
 		;
 	if (n == 0) {
@@ -245,6 +258,7 @@ main(int argc, char *argv[])
 	printf("coordinator_cpu_ms_per_cert: %.3f\n",
 	    (double)(t1 - t0) / hz * 1000.0 / n);
 	printf("coordinator_rss_kb: %lu\n", rss1);
+	printf("coordinator_pss_kb: %lu\n", pss1);
 	free(lat);
 	return fails == 0 ? 0 : 1;
 }

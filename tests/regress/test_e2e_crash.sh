@@ -12,7 +12,9 @@ load() {
 	local i pids= rc=0
 	for i in $(seq 1 "$1"); do
 		mkdir -p "$CW/load/$i"
-		"$INIT" -c "127.0.0.1:$MESH_PORT" --tee sim --sim-dir "$WS/sim" \
+		# Bounded: a failing run must not leave retrying clients.
+		timeout 60 "$INIT" -c "127.0.0.1:$MESH_PORT" --tee sim \
+		    --sim-dir "$WS/sim" \
 		    --sim-initdata "$CW/initdata/web.toml" --root "$CW/load/$i" \
 		    --max-backoff 1 >"$CW/load/$i.log" 2>&1 &
 		pids="$pids $!"
