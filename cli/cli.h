@@ -59,9 +59,12 @@ void	 cli_manifest_free(struct cli_manifest *);
 int	 cli_connect_attested(const char *, const struct manifest *, int,
 	    struct client *, char *, size_t);
 
-/* cmd_sign.c: --latest-transition HEX, else verify/latest-transition,
- * else 32 zero bytes (the first manifest). 0 or -1 (message printed). */
-int	 cli_latest_transition(const char *, uint8_t[32]);
+/*
+ * The latest transition: the given hex, else <workspace>/verify/
+ * latest-transition, else 32 zero bytes (no history seen: the first
+ * manifest).  1 found, 0 none (zeros), -1 malformed (message printed).
+ */
+int	 cli_latest_transition(const char *, const char *, uint8_t[32]);
 
 /* What GET_MANIFESTS returns. */
 struct cli_history {

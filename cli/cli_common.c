@@ -111,6 +111,34 @@ cli_connect_attested(const char *coordinator, const struct manifest *m,
 	return 0;
 }
 
+int
+cli_latest_transition(const char *ws, const char *arg, uint8_t out[32])
+{
+	char		 path[4096], err[512];
+	uint8_t		*buf = NULL;
+	size_t		 len;
+	const char	*hex = arg;
+	int		 rc = 1;
+
+	memset(out, 0, 32);
+	if (arg == NULL) {
+		cli_path(ws, "verify/latest-transition", path, sizeof(path));
+		if (file_read(path, 256, &buf, &len, err, sizeof(err)) == -1)
+			return 0;
+		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+			buf[--len] = '\0';
+		hex = (const char *)buf;
+	}
+	if (hex_decode(hex, strlen(hex), out, 32) == -1) {
+		fprintf(stderr, "contrast: %s: want 64 hex digits\n",
+		    arg != NULL ? "--latest-transition" : path);
+		memset(out, 0, 32);
+		rc = -1;
+	}
+	free(buf);
+	return rc;
+}
+
 const char *
 cli_path(const char *ws, const char *name, char *buf, size_t len)
 {

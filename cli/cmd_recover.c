@@ -32,42 +32,6 @@ recover_usage(void)
 	return 1;
 }
 
-/*
- * The history head we last verified (--latest-transition, else
- * verify/latest-transition): the Coordinator refuses to recover from a
- * store whose head differs, so a rolled-back store never gets the seed.
- * 1 found, 0 none (a warning says what is lost), -1 malformed.
- */
-static int
-recover_expected_head(const char *ws, const char *arg, uint8_t out[WIRE_HASH_LEN])
-{
-	char		 path[4096], err[512];
-	uint8_t		*buf = NULL;
-	size_t		 len;
-	const char	*hex = arg;
-	int		 rc = 1;
-
-	if (arg == NULL) {
-		cli_path(ws, "verify/latest-transition", path, sizeof(path));
-		if (file_read(path, 256, &buf, &len, err, sizeof(err)) == -1) {
-			fprintf(stderr, "contrast: warning: %s: no history head "
-			    "to expect (run contrast verify first): a rolled-back "
-			    "store cannot be told apart\n", path);
-			return 0;
-		}
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-			buf[--len] = '\0';
-		hex = (const char *)buf;
-	}
-	if (hex_decode(hex, strlen(hex), out, WIRE_HASH_LEN) == -1) {
-		fprintf(stderr, "contrast: %s: want 64 hex digits\n",
-		    arg != NULL ? "--latest-transition" : path);
-		rc = -1;
-	}
-	free(buf);
-	return rc;
-}
-
 /* Decrypt our share of seed-shares.json into seed and salt. */
 static int
 recover_decrypt(const char *sspath, EVP_PKEY *key, uint8_t seed[WIRE_SEED_LEN],
@@ -196,8 +160,17 @@ cmd_recover(int argc, char **argv)
 		kpath = cli_path(ws, "seedshare-owner.pem", p2, sizeof(p2));
 	if (sspath == NULL)
 		sspath = cli_path(ws, "seed-shares.json", p3, sizeof(p3));
-	if ((have_head = recover_expected_head(ws, latest, head)) == -1)
+	/*
+	 * The head we last verified: the Coordinator refuses to recover from
+	 * a store whose head differs, so a rolled-back store never gets the
+	 * seed.
+	 */
+	if ((have_head = cli_latest_transition(ws, latest, head)) == -1)
 		return 1;
+	if (have_head == 0)
+		fprintf(stderr, "contrast: warning: no verify/latest-transition "
+		    "(run contrast verify first): a rolled-back store cannot be "
+		    "told apart\n");
 	if ((key = pki_key_read(kpath, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "contrast: %s\n", err);
 		return 1;

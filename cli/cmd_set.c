@@ -180,7 +180,7 @@ cmd_set(int argc, char **argv)
 	if (cli_policies_from_yaml(argv + optind, argc - optind, &pol,
 	    &npol) == -1 || set_check_policies(&cm, pol, npol) == -1)
 		goto out_manifest;
-	if (atomic && cli_latest_transition(latest, prev) == -1)
+	if (atomic && cli_latest_transition(ws, latest, prev) == -1)
 		goto out_manifest;
 	/* A missing key is fine for the first set (trust on first use). */
 	if (sigpath == NULL && access(kpath, F_OK) == 0 &&

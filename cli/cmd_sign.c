@@ -30,35 +30,6 @@ sign_usage(void)
 	return 1;
 }
 
-/* --latest-transition, else verify/latest-transition, else zeros. */
-int
-cli_latest_transition(const char *arg, uint8_t out[WIRE_HASH_LEN])
-{
-	uint8_t	*buf = NULL;
-	size_t	 len;
-	char	 err[512];
-	const char *src = arg;
-
-	memset(out, 0, WIRE_HASH_LEN);
-	if (arg == NULL) {
-		if (file_read("verify/latest-transition", 256, &buf, &len, err,
-		    sizeof(err)) == -1)
-			return 0;	/* no history seen yet: first manifest */
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-			buf[--len] = '\0';
-		src = (const char *)buf;
-	}
-	if (hex_decode(src, strlen(src), out, WIRE_HASH_LEN) == -1) {
-		fprintf(stderr, "contrast: %s: latest transition must be 64 "
-		    "hex digits\n", arg != NULL ? "--latest-transition" :
-		    "verify/latest-transition");
-		free(buf);
-		return -1;
-	}
-	free(buf);
-	return 0;
-}
-
 int
 cmd_sign(int argc, char **argv)
 {
@@ -104,7 +75,7 @@ cmd_sign(int argc, char **argv)
 	}
 	if (optind != argc || out == NULL)
 		return sign_usage();
-	if (cli_latest_transition(latest, prev) == -1)
+	if (cli_latest_transition(NULL, latest, prev) == -1)
 		return 1;
 	if (file_read(mpath, MANIFEST_MAX_SIZE, &mbytes, &mlen, err,
 	    sizeof(err)) == -1) {

@@ -31,20 +31,6 @@
 #define PKI_LABEL_MAX	64
 
 /* Append OpenSSL's first queued reason, then clear the queue. */
-static void
-pki_err(char *err, size_t errlen, const char *what)
-{
-	unsigned long	 e = ERR_get_error();
-	char		 buf[160];
-
-	if (e != 0) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		snprintf(err, errlen, "%s: %s", what, buf);
-	} else
-		snprintf(err, errlen, "%s", what);
-	ERR_clear_error();
-}
-
 /* Copy an OpenSSL allocation into a malloc'd buffer of exactly len. */
 static int
 pki_copy_out(const uint8_t *src, size_t len, uint8_t **outp, size_t *lenp,
@@ -94,7 +80,7 @@ pki_p384_generate(char *err, size_t errlen)
 	EVP_PKEY	*k;
 
 	if ((k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384")) == NULL)
-		pki_err(err, errlen, "P-384 key generation");
+		ossl_error(err, errlen, "P-384 key generation");
 	return k;
 }
 
@@ -108,7 +94,7 @@ pki_rsa_generate(unsigned int bits, char *err, size_t errlen)
 		return NULL;
 	}
 	if ((k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)) == NULL)
-		pki_err(err, errlen, "RSA key generation");
+		ossl_error(err, errlen, "RSA key generation");
 	return k;
 }
 
@@ -135,11 +121,11 @@ pki_p384_from_scalar(const uint8_t *d, size_t dlen, char *err, size_t errlen)
 	    (bnctx = BN_CTX_secure_new()) == NULL ||
 	    (priv = BN_secure_new()) == NULL ||
 	    (pub = EC_POINT_new(group)) == NULL) {
-		pki_err(err, errlen, "P-384 key from scalar");
+		ossl_error(err, errlen, "P-384 key from scalar");
 		goto done;
 	}
 	if (BN_bin2bn(d, (int)dlen, priv) == NULL) {
-		pki_err(err, errlen, "P-384 scalar");
+		ossl_error(err, errlen, "P-384 scalar");
 		goto done;
 	}
 	if (BN_is_zero(priv) || BN_cmp(priv, EC_GROUP_get0_order(group)) >= 0) {
@@ -150,7 +136,7 @@ pki_p384_from_scalar(const uint8_t *d, size_t dlen, char *err, size_t errlen)
 	    (publen = EC_POINT_point2oct(group, pub,
 	    POINT_CONVERSION_UNCOMPRESSED, pubbuf, sizeof(pubbuf), bnctx)) !=
 	    sizeof(pubbuf)) {
-		pki_err(err, errlen, "P-384 public point");
+		ossl_error(err, errlen, "P-384 public point");
 		goto done;
 	}
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
@@ -163,7 +149,7 @@ pki_p384_from_scalar(const uint8_t *d, size_t dlen, char *err, size_t errlen)
 	    (pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
 	    EVP_PKEY_fromdata_init(pctx) <= 0 ||
 	    EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_KEYPAIR, params) <= 0) {
-		pki_err(err, errlen, "P-384 key import");
+		ossl_error(err, errlen, "P-384 key import");
 		key = NULL;
 	}
  done:
@@ -344,7 +330,7 @@ pki_pem_decode(const uint8_t *blk, size_t blklen, int secret,
 	}
 	if (!PEM_read_bio_ex(bio, &name, &header, &der, &derlen,
 	    PEM_FLAG_ONLY_B64 | (secret ? PEM_FLAG_SECURE : 0))) {
-		pki_err(err, errlen, "PEM decoding");
+		ossl_error(err, errlen, "PEM decoding");
 		goto done;
 	}
 	if (header[0] != '\0') {
@@ -378,13 +364,13 @@ pki_key_to_pem(EVP_PKEY *k, char **pemp, size_t *lenp, char *err,
 	int	 rc = -1;
 
 	if ((bio = BIO_new(BIO_s_secmem())) == NULL) {
-		pki_err(err, errlen, "BIO");
+		ossl_error(err, errlen, "BIO");
 		return -1;
 	}
 	/* "Traditional" = SEC1 for EC, PKCS#1 for RSA, as upstream writes. */
 	if (!PEM_write_bio_PrivateKey_traditional(bio, k, NULL, NULL, 0, NULL,
 	    NULL))
-		pki_err(err, errlen, "private key PEM encoding");
+		ossl_error(err, errlen, "private key PEM encoding");
 	else
 		rc = pki_bio_out(bio, pemp, lenp, err, errlen);
 	BIO_free(bio);
@@ -424,7 +410,7 @@ pki_key_from_pem(const uint8_t *pem, size_t len, char *err, size_t errlen)
 		PKCS8_PRIV_KEY_INFO_free(p8);
 	}
 	if (k == NULL)
-		pki_err(err, errlen, label);
+		ossl_error(err, errlen, label);
 	else if (p != der + derlen) {
 		snprintf(err, errlen, "%s: trailing bytes after the key",
 		    label);
@@ -560,7 +546,7 @@ pki_spki_der(EVP_PKEY *k, uint8_t **derp, size_t *lenp, char *err,
 	int		 n, rc;
 
 	if ((n = i2d_PUBKEY(k, &der)) <= 0) {
-		pki_err(err, errlen, "SubjectPublicKeyInfo encoding");
+		ossl_error(err, errlen, "SubjectPublicKeyInfo encoding");
 		return -1;
 	}
 	rc = pki_copy_out(der, (size_t)n, derp, lenp, err, errlen);
@@ -581,7 +567,7 @@ pki_rsa_pkcs1_pub_der(EVP_PKEY *k, uint8_t **derp, size_t *lenp, char *err,
 	}
 	/* For RSA, i2d_PublicKey is the PKCS#1 RSAPublicKey structure. */
 	if ((n = i2d_PublicKey(k, &der)) <= 0) {
-		pki_err(err, errlen, "PKCS#1 public key encoding");
+		ossl_error(err, errlen, "PKCS#1 public key encoding");
 		return -1;
 	}
 	rc = pki_copy_out(der, (size_t)n, derp, lenp, err, errlen);
@@ -602,7 +588,7 @@ pki_pubkey_from_spki_der(const uint8_t *der, size_t len, char *err,
 		return NULL;
 	}
 	if ((k = d2i_PUBKEY(NULL, &p, (long)len)) == NULL) {
-		pki_err(err, errlen, "SubjectPublicKeyInfo");
+		ossl_error(err, errlen, "SubjectPublicKeyInfo");
 		return NULL;
 	}
 	if (p != der + len) {
@@ -665,11 +651,11 @@ pki_pubkey_to_pem(EVP_PKEY *k, char **pemp, size_t *lenp, char *err,
 	int	 rc = -1;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		pki_err(err, errlen, "BIO");
+		ossl_error(err, errlen, "BIO");
 		return -1;
 	}
 	if (!PEM_write_bio_PUBKEY(bio, k))
-		pki_err(err, errlen, "public key PEM encoding");
+		ossl_error(err, errlen, "public key PEM encoding");
 	else
 		rc = pki_bio_out(bio, pemp, lenp, err, errlen);
 	BIO_free(bio);
@@ -742,7 +728,7 @@ pki_ecdsa_sign_digest(EVP_PKEY *k, const uint8_t *dig, size_t diglen,
 	    EVP_PKEY_sign(ctx, NULL, &siglen, dig, diglen) <= 0 ||
 	    (sig = malloc(siglen)) == NULL ||
 	    EVP_PKEY_sign(ctx, sig, &siglen, dig, diglen) <= 0) {
-		pki_err(err, errlen, "ECDSA sign");
+		ossl_error(err, errlen, "ECDSA sign");
 		free(sig);
 		goto done;
 	}
@@ -769,7 +755,7 @@ pki_ecdsa_verify_digest(EVP_PKEY *k, const uint8_t *dig, size_t diglen,
 	}
 	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL)) == NULL ||
 	    EVP_PKEY_verify_init(ctx) <= 0) {
-		pki_err(err, errlen, "ECDSA verify");
+		ossl_error(err, errlen, "ECDSA verify");
 		EVP_PKEY_CTX_free(ctx);
 		return -1;
 	}
@@ -792,11 +778,11 @@ pki_cert_to_pem(X509 *c, char **pemp, size_t *lenp, char *err,
 	int	 rc = -1;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		pki_err(err, errlen, "BIO");
+		ossl_error(err, errlen, "BIO");
 		return -1;
 	}
 	if (!PEM_write_bio_X509(bio, c))
-		pki_err(err, errlen, "certificate PEM encoding");
+		ossl_error(err, errlen, "certificate PEM encoding");
 	else
 		rc = pki_bio_out(bio, pemp, lenp, err, errlen);
 	BIO_free(bio);
@@ -811,7 +797,7 @@ pki_cert_to_der(X509 *c, uint8_t **derp, size_t *lenp, char *err,
 	int		 n, rc;
 
 	if ((n = i2d_X509(c, &der)) <= 0) {
-		pki_err(err, errlen, "certificate DER encoding");
+		ossl_error(err, errlen, "certificate DER encoding");
 		return -1;
 	}
 	rc = pki_copy_out(der, (size_t)n, derp, lenp, err, errlen);
@@ -831,7 +817,7 @@ pki_cert_from_der(const uint8_t *der, size_t len, char *err, size_t errlen)
 		return NULL;
 	}
 	if ((c = d2i_X509(NULL, &p, (long)len)) == NULL) {
-		pki_err(err, errlen, "certificate");
+		ossl_error(err, errlen, "certificate");
 		return NULL;
 	}
 	if (p != der + len) {
@@ -934,12 +920,12 @@ pki_chain_write(const char *path, STACK_OF(X509) *sk, char *err,
 	int	 i, rc = -1;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		pki_err(err, errlen, "BIO");
+		ossl_error(err, errlen, "BIO");
 		return -1;
 	}
 	for (i = 0; i < sk_X509_num(sk); i++)
 		if (!PEM_write_bio_X509(bio, sk_X509_value(sk, i))) {
-			pki_err(err, errlen, "certificate PEM encoding");
+			ossl_error(err, errlen, "certificate PEM encoding");
 			goto done;
 		}
 	if (pki_bio_out(bio, &pem, &len, err, errlen) == -1)
@@ -979,7 +965,7 @@ pki_cert_verify(X509 *leaf, STACK_OF(X509) *untrusted, X509 *root,
 	    !X509_STORE_add_cert(store, root) ||
 	    (ctx = X509_STORE_CTX_new()) == NULL ||
 	    !X509_STORE_CTX_init(ctx, store, leaf, untrusted)) {
-		pki_err(err, errlen, "certificate verification setup");
+		ossl_error(err, errlen, "certificate verification setup");
 		goto done;
 	}
 	if (at != 0)

@@ -86,16 +86,10 @@ sim_image_measurement(const char *name, uint8_t out[SIM_MEASUREMENT_LEN])
 static void
 sim_ossl_err(char *err, size_t errlen, const char *what)
 {
-	unsigned long	 e = ERR_get_error();
-	char		 buf[160];
+	char	 w[128];
 
-	if (e == 0)
-		snprintf(err, errlen, "sim init: %s failed", what);
-	else {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		snprintf(err, errlen, "sim init: %s: %s", what, buf);
-	}
-	ERR_clear_error();
+	snprintf(w, sizeof(w), "sim init: %s", what);
+	ossl_error(err, errlen, w);
 }
 
 static X509_NAME *

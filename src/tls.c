@@ -27,20 +27,7 @@
 #include "msg.h"
 #include "tls.h"
 #include "wire.h"
-
-static void
-tls_err(char *err, size_t errlen, const char *what)
-{
-	unsigned long	 e = ERR_get_error();
-	char		 buf[200];
-
-	if (e != 0) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		snprintf(err, errlen, "%s: %s", what, buf);
-	} else
-		snprintf(err, errlen, "%s", what);
-	ERR_clear_error();
-}
+#include "util.h"
 
 static SSL_CTX *
 tls_ctx_new(const SSL_METHOD *method, char *err, size_t errlen)
@@ -48,13 +35,13 @@ tls_ctx_new(const SSL_METHOD *method, char *err, size_t errlen)
 	SSL_CTX	*ctx;
 
 	if ((ctx = SSL_CTX_new(method)) == NULL) {
-		tls_err(err, errlen, "SSL_CTX_new");
+		ossl_error(err, errlen, "SSL_CTX_new");
 		return NULL;
 	}
 	/* TLS 1.3 only: the exporter binding assumes its key schedule. */
 	if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
 	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1) {
-		tls_err(err, errlen, "TLS 1.3");
+		ossl_error(err, errlen, "TLS 1.3");
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
@@ -76,7 +63,7 @@ tls_server_ctx_new(char *err, size_t errlen)
 	if ((ctx = tls_ctx_new(TLS_server_method(), err, errlen)) == NULL)
 		return NULL;
 	if ((key = EVP_EC_gen("P-256")) == NULL) {
-		tls_err(err, errlen, "TLS key");
+		ossl_error(err, errlen, "TLS key");
 		goto fail;
 	}
 	if ((cert = X509_new()) == NULL ||
@@ -93,13 +80,13 @@ tls_server_ctx_new(char *err, size_t errlen)
 	    (const unsigned char *)"contrast-coordinator", -1, -1, 0) != 1 ||
 	    X509_set_issuer_name(cert, name) != 1 ||
 	    X509_sign(cert, key, EVP_sha256()) == 0) {
-		tls_err(err, errlen, "TLS certificate");
+		ossl_error(err, errlen, "TLS certificate");
 		goto fail;
 	}
 	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		tls_err(err, errlen, "TLS certificate");
+		ossl_error(err, errlen, "TLS certificate");
 		goto fail;
 	}
 	BN_free(bn);
@@ -266,7 +253,7 @@ tls_connect(const char *hostport, int timeout, struct tls_conn *c, char *err,
 		goto fail;
 	if ((c->ssl = SSL_new(c->ctx)) == NULL ||
 	    SSL_set_fd(c->ssl, c->fd) != 1) {
-		tls_err(err, errlen, "SSL_new");
+		ossl_error(err, errlen, "SSL_new");
 		goto fail;
 	}
 	if (SSL_connect(c->ssl) != 1) {
@@ -274,7 +261,7 @@ tls_connect(const char *hostport, int timeout, struct tls_conn *c, char *err,
 
 		snprintf(what, sizeof(what), "%s: TLS handshake failed",
 		    hostport);
-		tls_err(err, errlen, what);
+		ossl_error(err, errlen, what);
 		goto fail;
 	}
 	return 0;
@@ -311,7 +298,7 @@ tls_write_all(struct tls_conn *c, const void *buf, size_t len, char *err,
 		char	 what[400];
 
 		snprintf(what, sizeof(what), "%s: write failed", c->peer);
-		tls_err(err, errlen, what);
+		ossl_error(err, errlen, what);
 		return -1;
 	}
 	return 0;
@@ -338,7 +325,7 @@ tls_read_exact(struct tls_conn *c, uint8_t *buf, size_t len, char *err,
 
 				snprintf(what, sizeof(what), "%s: read failed",
 				    c->peer);
-				tls_err(err, errlen, what);
+				ossl_error(err, errlen, what);
 			}
 			return -1;
 		}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 
 #include "util.h"
 
@@ -212,6 +213,20 @@ file_write_atomic(const char *path, const void *data, size_t len, int mode,
 		close(fd);
 	unlink(tmp);
 	return -1;
+}
+
+void
+ossl_error(char *err, size_t errlen, const char *what)
+{
+	unsigned long	 e = ERR_get_error();
+	char		 buf[200];
+
+	if (e != 0) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		snprintf(err, errlen, "%s: %s", what, buf);
+	} else
+		snprintf(err, errlen, "%s", what);
+	ERR_clear_error();
 }
 
 void

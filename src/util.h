@@ -31,6 +31,12 @@ int	 file_read(const char *, size_t, uint8_t **, size_t *, char *, size_t);
 int	 file_write_atomic(const char *, const void *, size_t, int, char *,
 	    size_t);
 
+/*
+ * "<what>: <OpenSSL's first queued error>" (or just what) into err, and
+ * the OpenSSL error queue cleared: one place for every module's errors.
+ */
+void	 ossl_error(char *, size_t, const char *);
+
 /* Zero and free; safe on NULL. */
 void	 freezero_buf(void *, size_t);
 

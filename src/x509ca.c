@@ -25,23 +25,10 @@
 
 #include "pki.h"
 #include "x509ca.h"
+#include "util.h"
 
 #define X509CA_SERIAL_LEN	16
 #define X509CA_BACKDATE		3600	/* now - 1h, as upstream */
-
-static void
-x509ca_err(char *err, size_t errlen, const char *what)
-{
-	unsigned long	 e = ERR_get_error();
-	char		 buf[160];
-
-	if (e != 0) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		snprintf(err, errlen, "%s: %s", what, buf);
-	} else
-		snprintf(err, errlen, "%s", what);
-	ERR_clear_error();
-}
 
 /* ---- SAN validation ------------------------------------------------- */
 
@@ -262,7 +249,7 @@ x509ca_ec_spki_check(const uint8_t *der, size_t len, char *err, size_t errlen)
 		if ((g = EC_GROUP_new_by_curve_name(t->nid)) == NULL ||
 		    (pt = EC_POINT_new(g)) == NULL) {
 			EC_GROUP_free(g);
-			x509ca_err(err, errlen, "EC group");
+			ossl_error(err, errlen, "EC group");
 			return NULL;
 		}
 		ok = EC_POINT_oct2point(g, pt, der + t->prefixlen, t->pointlen,
@@ -325,7 +312,7 @@ x509ca_skeleton(const char *cn, const X509_NAME *issuer, EVP_PKEY *pub,
 	    ASN1_TIME_set(X509_getm_notBefore(x), nb) == NULL ||
 	    ASN1_TIME_set(X509_getm_notAfter(x), na) == NULL ||
 	    (pub != NULL && !X509_set_pubkey(x, pub))) {
-		x509ca_err(err, errlen, "certificate skeleton");
+		ossl_error(err, errlen, "certificate skeleton");
 		X509_free(x);
 		x = NULL;
 	}
@@ -379,7 +366,7 @@ x509ca_sign(X509 *x, EVP_PKEY *key, char *err, size_t errlen)
 		return -1;
 	}
 	if (X509_sign(x, key, EVP_sha384()) <= 0) {
-		x509ca_err(err, errlen, "certificate signature");
+		ossl_error(err, errlen, "certificate signature");
 		return -1;
 	}
 	return 0;
@@ -412,7 +399,7 @@ x509ca_ca_new(const char *cn, EVP_PKEY *subject_key, X509 *issuer,
 	    NULL, subject_key, now, 10, err, errlen)) == NULL)
 		return NULL;
 	if (!x509ca_ca_exts(x, issuer != NULL ? issuer : x)) {
-		x509ca_err(err, errlen, "CA extensions");
+		ossl_error(err, errlen, "CA extensions");
 		X509_free(x);
 		return NULL;
 	}
@@ -549,7 +536,7 @@ x509ca_leaf_sans(X509 *x, const struct x509ca_leaf *req, char *cn,
 	rc = 0;
 	goto done;
  oom:
-	x509ca_err(err, errlen, "subjectAltName");
+	ossl_error(err, errlen, "subjectAltName");
  done:
 	GENERAL_NAMES_free(gens);
 	return rc;
@@ -645,7 +632,7 @@ x509ca_leaf_exts(X509 *x, X509 *mesh, const struct x509ca_leaf *req,
 	    !x509ca_ext_conf(x, mesh, NID_subject_key_identifier, "hash") ||
 	    !x509ca_ext_conf(x, mesh, NID_authority_key_identifier,
 	    "keyid:always")) {
-		x509ca_err(err, errlen, "leaf extensions");
+		ossl_error(err, errlen, "leaf extensions");
 		return -1;
 	}
 	if (req->workload_secret_id != NULL) {
@@ -710,7 +697,7 @@ x509ca_leaf_exts(X509 *x, X509 *mesh, const struct x509ca_leaf *req,
 	}
 	return 0;
  oom:
-	x509ca_err(err, errlen, "leaf extension");
+	ossl_error(err, errlen, "leaf extension");
 	return -1;
 }
 
@@ -747,11 +734,11 @@ x509ca_leaf_build(const struct x509ca_leaf *req, X509 *mesh, EVP_PKEY *mesh_key,
 	    err, errlen)) == NULL)
 		goto done;
 	if (!x509ca_set_ec_spki(x, spki, req->spki)) {
-		x509ca_err(err, errlen, "workload public key");
+		ossl_error(err, errlen, "workload public key");
 		goto fail;
 	}
 	if (!X509_add_ext(x, X509_get_ext(tmp, 0), -1)) {
-		x509ca_err(err, errlen, "subjectAltName");
+		ossl_error(err, errlen, "subjectAltName");
 		goto fail;
 	}
 	if (x509ca_leaf_exts(x, mesh, req, err, errlen) == -1 ||
