@@ -23,62 +23,10 @@
 
 #include "manifest.h"
 #include "manifest_int.h"
+#include "util.h"
 
 #define WRITE_MAX_DEPTH	64
 #define WRITE_MAX_SIZE	(64 * 1024 * 1024)
-
-struct obuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-put(struct obuf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->failed)
-		return;
-	if (n > WRITE_MAX_SIZE - b->len) {
-		b->failed = 1;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 256;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-puts_(struct obuf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static void
-indent(struct obuf *b, int n)
-{
-	static const char sp[] = "                                ";
-
-	while (n > 0) {
-		int k = n > 32 ? 32 : n;
-
-		put(b, sp, (size_t)k);
-		n -= k;
-	}
-}
 
 /* Length of the UTF-8 sequence at s (valid only), else 0. */
 static size_t
@@ -115,33 +63,33 @@ utf8_len(const unsigned char *s, size_t left)
 }
 
 static void
-put_string(struct obuf *b, const char *str, size_t len)
+put_string(struct textbuf *b, const char *str, size_t len)
 {
 	static const char hexd[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	char		 e[8];
 	size_t		 i, n;
 
-	put(b, "\"", 1);
+	textbuf_add(b, "\"", 1);
 	for (i = 0; i < len; i += n) {
 		unsigned char c = s[i];
 
 		n = 1;
 		switch (c) {
-		case '"':	puts_(b, "\\\""); continue;
-		case '\\':	puts_(b, "\\\\"); continue;
-		case '\n':	puts_(b, "\\n"); continue;
-		case '\r':	puts_(b, "\\r"); continue;
-		case '\t':	puts_(b, "\\t"); continue;
-		case '\b':	puts_(b, "\\b"); continue;
-		case '\f':	puts_(b, "\\f"); continue;
+		case '"':	textbuf_str(b, "\\\""); continue;
+		case '\\':	textbuf_str(b, "\\\\"); continue;
+		case '\n':	textbuf_str(b, "\\n"); continue;
+		case '\r':	textbuf_str(b, "\\r"); continue;
+		case '\t':	textbuf_str(b, "\\t"); continue;
+		case '\b':	textbuf_str(b, "\\b"); continue;
+		case '\f':	textbuf_str(b, "\\f"); continue;
 		case '<':
 		case '>':
 		case '&':
 			break;
 		default:
 			if (c >= 0x20 && c < 0x80) {
-				put(b, (const char *)&s[i], 1);
+				textbuf_add(b, (const char *)&s[i], 1);
 				continue;
 			}
 			break;
@@ -150,27 +98,27 @@ put_string(struct obuf *b, const char *str, size_t len)
 			e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0';
 			e[4] = hexd[c >> 4];
 			e[5] = hexd[c & 0xf];
-			put(b, e, 6);
+			textbuf_add(b, e, 6);
 			continue;
 		}
 		if ((n = utf8_len(&s[i], len - i)) == 0) {
-			puts_(b, "\\ufffd");	/* as Go does for bad UTF-8 */
+			textbuf_str(b, "\\ufffd");	/* as Go does for bad UTF-8 */
 			n = 1;
 			continue;
 		}
 		if (n == 3 && c == 0xe2 && s[i + 1] == 0x80 &&
 		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
-			puts_(b, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+			textbuf_str(b, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
 			continue;
 		}
-		put(b, (const char *)&s[i], n);
+		textbuf_add(b, (const char *)&s[i], n);
 	}
-	put(b, "\"", 1);
+	textbuf_add(b, "\"", 1);
 }
 
 /* strconv.AppendFloat(f, 'f' or 'e', -1, 64) as encoding/json uses it. */
 static void
-put_real(struct obuf *b, double f)
+put_real(struct textbuf *b, double f)
 {
 	char	 t[40], digits[24], out[400];
 	char	*ep;
@@ -222,7 +170,7 @@ put_real(struct obuf *b, double f)
 		for (i = 0; i < nd; i++)
 			out[o++] = digits[i];
 	}
-	put(b, out, (size_t)o);
+	textbuf_add(b, out, (size_t)o);
 }
 
 static int
@@ -232,7 +180,7 @@ key_cmp(const void *a, const void *b)
 }
 
 static void
-put_value(struct obuf *b, const json_t *v, int depth)
+put_value(struct textbuf *b, const json_t *v, int depth)
 {
 	const char	**keys, *k;
 	json_t		 *e;
@@ -246,7 +194,7 @@ put_value(struct obuf *b, const json_t *v, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		if ((n = json_object_size(v)) == 0) {
-			puts_(b, "{}");
+			textbuf_str(b, "{}");
 			return;
 		}
 		if ((keys = calloc(n, sizeof(*keys))) == NULL) {
@@ -257,31 +205,31 @@ put_value(struct obuf *b, const json_t *v, int depth)
 		json_object_foreach((json_t *)v, k, e)
 			keys[i++] = k;
 		qsort(keys, n, sizeof(*keys), key_cmp);
-		puts_(b, "{\n");
+		textbuf_str(b, "{\n");
 		for (i = 0; i < n; i++) {
-			indent(b, 2 * (depth + 1));
+			textbuf_spaces(b, (size_t)(2 * (depth + 1)));
 			put_string(b, keys[i], strlen(keys[i]));
-			puts_(b, ": ");
+			textbuf_str(b, ": ");
 			put_value(b, json_object_get(v, keys[i]), depth + 1);
-			puts_(b, i + 1 < n ? ",\n" : "\n");
+			textbuf_str(b, i + 1 < n ? ",\n" : "\n");
 		}
 		free(keys);
-		indent(b, 2 * depth);
-		puts_(b, "}");
+		textbuf_spaces(b, (size_t)(2 * depth));
+		textbuf_str(b, "}");
 		return;
 	case JSON_ARRAY:
 		if ((n = json_array_size(v)) == 0) {
-			puts_(b, "[]");
+			textbuf_str(b, "[]");
 			return;
 		}
-		puts_(b, "[\n");
+		textbuf_str(b, "[\n");
 		for (i = 0; i < n; i++) {
-			indent(b, 2 * (depth + 1));
+			textbuf_spaces(b, (size_t)(2 * (depth + 1)));
 			put_value(b, json_array_get(v, i), depth + 1);
-			puts_(b, i + 1 < n ? ",\n" : "\n");
+			textbuf_str(b, i + 1 < n ? ",\n" : "\n");
 		}
-		indent(b, 2 * depth);
-		puts_(b, "]");
+		textbuf_spaces(b, (size_t)(2 * depth));
+		textbuf_str(b, "]");
 		return;
 	case JSON_STRING:
 		put_string(b, json_string_value(v), json_string_length(v));
@@ -289,19 +237,19 @@ put_value(struct obuf *b, const json_t *v, int depth)
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
-		puts_(b, num);
+		textbuf_str(b, num);
 		return;
 	case JSON_REAL:
 		put_real(b, json_real_value(v));
 		return;
 	case JSON_TRUE:
-		puts_(b, "true");
+		textbuf_str(b, "true");
 		return;
 	case JSON_FALSE:
-		puts_(b, "false");
+		textbuf_str(b, "false");
 		return;
 	default:
-		puts_(b, "null");
+		textbuf_str(b, "null");
 		return;
 	}
 }
@@ -310,7 +258,7 @@ int
 manifest_write(const json_t *v, char **out, size_t *outlen, char *err,
     size_t errlen)
 {
-	struct obuf	 b = { NULL, 0, 0, 0 };
+	struct textbuf	 b = { NULL, 0, 0, WRITE_MAX_SIZE, 0 };
 
 	*out = NULL;
 	*outlen = 0;
@@ -319,7 +267,7 @@ manifest_write(const json_t *v, char **out, size_t *outlen, char *err,
 		return -1;
 	}
 	put_value(&b, v, 0);
-	put(&b, "\n", 1);
+	textbuf_add(&b, "\n", 1);
 	if (b.failed) {
 		free(b.p);
 		snprintf(err, errlen, "cannot serialize JSON (out of memory, "

@@ -230,6 +230,74 @@ ossl_error(char *err, size_t errlen, const char *what)
 }
 
 void
+textbuf_add(struct textbuf *b, const char *s, size_t n)
+{
+	char	*np;
+	size_t	 ncap, max = b->max != 0 ? b->max : SIZE_MAX / 2;
+
+	if (b->failed)
+		return;
+	if (b->len > max || n > max - b->len) {
+		b->failed = 1;
+		return;
+	}
+	if (b->len + n + 1 > b->cap) {
+		ncap = b->cap ? b->cap : 256;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((np = realloc(b->p, ncap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+textbuf_str(struct textbuf *b, const char *s)
+{
+	textbuf_add(b, s, strlen(s));
+}
+
+void
+textbuf_spaces(struct textbuf *b, size_t n)
+{
+	static const char sp[] = "                                ";
+	size_t		  k;
+
+	while (n > 0) {
+		k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
+		textbuf_add(b, sp, k);
+		n -= k;
+	}
+}
+
+char *
+textbuf_take(struct textbuf *b, size_t *lenp)
+{
+	char	*p;
+
+	if (b->p == NULL)
+		textbuf_add(b, "", 0);
+	if (b->failed) {
+		free(b->p);
+		b->p = NULL;
+		b->len = b->cap = 0;
+		return NULL;
+	}
+	p = b->p;
+	if (lenp != NULL)
+		*lenp = b->len;
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void
 freezero_buf(void *p, size_t len)
 {
 	if (p == NULL)

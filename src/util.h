@@ -37,6 +37,26 @@ int	 file_write_atomic(const char *, const void *, size_t, int, char *,
  */
 void	 ossl_error(char *, size_t, const char *);
 
+/*
+ * A growing text buffer, always NUL-terminated, for public text only
+ * (JSON, YAML): it reallocs, so never put secrets in it.  Errors stick:
+ * after an allocation failure or passing max (0: no limit beyond
+ * SIZE_MAX / 2) every add is ignored and failed stays set.
+ */
+struct textbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+	int	 failed;
+};
+
+void	 textbuf_add(struct textbuf *, const char *, size_t);
+void	 textbuf_str(struct textbuf *, const char *);
+void	 textbuf_spaces(struct textbuf *, size_t);
+/* The text (caller frees; "" if empty) and its length; NULL if failed. */
+char	*textbuf_take(struct textbuf *, size_t *);
+
 /* Zero and free; safe on NULL. */
 void	 freezero_buf(void *, size_t);
 

@@ -13,82 +13,8 @@
 
 #include <yaml.h>
 
+#include "util.h"
 #include "yamledit.h"
-
-/* A growing text buffer (YAML text only, never secrets). */
-struct ybuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
-};
-
-static void
-ybuf_add(struct ybuf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (n > SIZE_MAX / 2 - b->len - 1) {
-		b->oom = 1;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 256;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-ybuf_str(struct ybuf *b, const char *s)
-{
-	ybuf_add(b, s, strlen(s));
-}
-
-static void
-ybuf_spaces(struct ybuf *b, size_t n)
-{
-	static const char sp[] = "                                ";
-
-	while (n > 0) {
-		size_t k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
-		ybuf_add(b, sp, k);
-		n -= k;
-	}
-}
-
-static char *
-ybuf_take(struct ybuf *b, size_t *lenp)
-{
-	char	*p;
-
-	if (b->oom) {
-		free(b->p);
-		return NULL;
-	}
-	if (b->p == NULL)
-		ybuf_add(b, "", 0);
-	if (b->oom)
-		return NULL;
-	p = b->p;
-	if (lenp != NULL)
-		*lenp = b->len;
-	b->p = NULL;
-	b->len = b->cap = 0;
-	return p;
-}
 
 static void __attribute__((__format__ (printf, 3, 4)))
 seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -781,24 +707,24 @@ yamledit_plain_ok(const char *s, size_t n)
 }
 
 static int
-emit_json_text(struct ybuf *b, const json_t *v)
+emit_json_text(struct textbuf *b, const json_t *v)
 {
 	char	*t;
 
 	t = json_dumps(v, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 	if (t == NULL)
 		return -1;
-	ybuf_str(b, t);
+	textbuf_str(b, t);
 	free(t);
 	return 0;
 }
 
 static int
-emit_scalar(struct ybuf *b, const json_t *v)
+emit_scalar(struct textbuf *b, const json_t *v)
 {
 	if (json_is_string(v) &&
 	    yamledit_plain_ok(json_string_value(v), json_string_length(v))) {
-		ybuf_add(b, json_string_value(v), json_string_length(v));
+		textbuf_add(b, json_string_value(v), json_string_length(v));
 		return 0;
 	}
 	return emit_json_text(b, v);
@@ -811,27 +737,27 @@ is_empty_coll(const json_t *v)
 	    (json_is_array(v) && json_array_size(v) == 0);
 }
 
-static int	emit_block(struct ybuf *, const json_t *, size_t);
+static int	emit_block(struct textbuf *, const json_t *, size_t);
 
 /* The part after "key:" in block style. */
 static int
-emit_after_key(struct ybuf *b, const json_t *v, size_t indent)
+emit_after_key(struct textbuf *b, const json_t *v, size_t indent)
 {
 	if (json_is_object(v) || json_is_array(v)) {
 		if (is_empty_coll(v)) {
-			ybuf_str(b, json_is_object(v) ? " {}" : " []");
+			textbuf_str(b, json_is_object(v) ? " {}" : " []");
 			return 0;
 		}
-		ybuf_str(b, "\n");
-		ybuf_spaces(b, indent + 2);
+		textbuf_str(b, "\n");
+		textbuf_spaces(b, indent + 2);
 		return emit_block(b, v, indent + 2);
 	}
-	ybuf_str(b, " ");
+	textbuf_str(b, " ");
 	return emit_scalar(b, v);
 }
 
 static int
-emit_block(struct ybuf *b, const json_t *v, size_t indent)
+emit_block(struct textbuf *b, const json_t *v, size_t indent)
 {
 	const char	*key;
 	json_t		*val;
@@ -839,18 +765,18 @@ emit_block(struct ybuf *b, const json_t *v, size_t indent)
 	int		 first = 1;
 
 	if (is_empty_coll(v)) {
-		ybuf_str(b, json_is_object(v) ? "{}" : "[]");
+		textbuf_str(b, json_is_object(v) ? "{}" : "[]");
 		return 0;
 	}
 	if (json_is_object(v)) {
 		json_object_foreach((json_t *)v, key, val) {
 			if (!first) {
-				ybuf_str(b, "\n");
-				ybuf_spaces(b, indent);
+				textbuf_str(b, "\n");
+				textbuf_spaces(b, indent);
 			}
 			first = 0;
 			if (yamledit_plain_ok(key, strlen(key)))
-				ybuf_str(b, key);
+				textbuf_str(b, key);
 			else {
 				json_t *k = json_string(key);
 				if (k == NULL || emit_json_text(b, k) == -1) {
@@ -859,7 +785,7 @@ emit_block(struct ybuf *b, const json_t *v, size_t indent)
 				}
 				json_decref(k);
 			}
-			ybuf_str(b, ":");
+			textbuf_str(b, ":");
 			if (emit_after_key(b, val, indent) == -1)
 				return -1;
 		}
@@ -868,11 +794,11 @@ emit_block(struct ybuf *b, const json_t *v, size_t indent)
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, val) {
 			if (!first) {
-				ybuf_str(b, "\n");
-				ybuf_spaces(b, indent);
+				textbuf_str(b, "\n");
+				textbuf_spaces(b, indent);
 			}
 			first = 0;
-			ybuf_str(b, "- ");
+			textbuf_str(b, "- ");
 			if (json_is_object(val) || json_is_array(val)) {
 				if (emit_block(b, val, indent + 2) == -1)
 					return -1;
@@ -887,7 +813,7 @@ emit_block(struct ybuf *b, const json_t *v, size_t indent)
 char *
 yamledit_emit(const json_t *v, int flow, size_t indent, size_t *lenp)
 {
-	struct ybuf	 b = { 0 };
+	struct textbuf	 b = { 0 };
 	int		 rc;
 
 	rc = flow ? emit_json_text(&b, v) : emit_block(&b, v, indent);
@@ -895,7 +821,7 @@ yamledit_emit(const json_t *v, int flow, size_t indent, size_t *lenp)
 		free(b.p);
 		return NULL;
 	}
-	return ybuf_take(&b, lenp);
+	return textbuf_take(&b, lenp);
 }
 
 /* ---- edits ---- */
@@ -999,7 +925,7 @@ int
 yamledit_set(struct yamledit_edits *ed, const struct yamledit_stream *s,
     const struct yamledit_node *n, const json_t *v, char *err, size_t errlen)
 {
-	struct ybuf		 b = { 0 };
+	struct textbuf		 b = { 0 };
 	const struct yamledit_node *key;
 	size_t			 start = n->start, end = span_end(s, n), len;
 	char			*t;
@@ -1034,11 +960,11 @@ yamledit_set(struct yamledit_edits *ed, const struct yamledit_stream *s,
 		}
 		while (start > 0 && s->text[start - 1] == ' ')
 			start--;
-		ybuf_str(&b, "\n");
-		ybuf_spaces(&b, key->col + 2);
+		textbuf_str(&b, "\n");
+		textbuf_spaces(&b, key->col + 2);
 		rc = emit_block(&b, v, key->col + 2);
 	}
-	if (rc == -1 || (t = ybuf_take(&b, &len)) == NULL) {
+	if (rc == -1 || (t = textbuf_take(&b, &len)) == NULL) {
 		free(b.p);
 		seterr(err, errlen, "out of memory");
 		return -1;
@@ -1055,7 +981,7 @@ yamledit_map_prepend(struct yamledit_edits *ed,
     const struct yamledit_stream *s, const struct yamledit_node *m,
     const char *key, const json_t *v, char *err, size_t errlen)
 {
-	struct ybuf	 b = { 0 };
+	struct textbuf	 b = { 0 };
 	json_t		*jk;
 	size_t		 off, len;
 	char		*t;
@@ -1073,11 +999,11 @@ yamledit_map_prepend(struct yamledit_edits *ed,
 			rc = emit_json_text(&b, jk);
 			json_decref(jk);
 		}
-		ybuf_str(&b, ": ");
+		textbuf_str(&b, ": ");
 		if (rc == 0)
 			rc = emit_json_text(&b, v);
 		if (m->nkids > 0)
-			ybuf_str(&b, ", ");
+			textbuf_str(&b, ", ");
 	} else {
 		const struct yamledit_node *k0 = m->kids[0];
 		json_t *o = json_object();
@@ -1088,10 +1014,10 @@ yamledit_map_prepend(struct yamledit_edits *ed,
 		else
 			rc = emit_block(&b, o, k0->col);
 		json_decref(o);
-		ybuf_str(&b, "\n");
-		ybuf_spaces(&b, k0->col);
+		textbuf_str(&b, "\n");
+		textbuf_spaces(&b, k0->col);
 	}
-	if (rc == -1 || (t = ybuf_take(&b, &len)) == NULL) {
+	if (rc == -1 || (t = textbuf_take(&b, &len)) == NULL) {
 		free(b.p);
 		seterr(err, errlen, "out of memory");
 		return -1;
@@ -1109,7 +1035,7 @@ yamledit_seq_insert(struct yamledit_edits *ed,
     const struct yamledit_stream *s, const struct yamledit_node *q,
     size_t idx, const json_t *v, char *err, size_t errlen)
 {
-	struct ybuf	 b = { 0 };
+	struct textbuf	 b = { 0 };
 	size_t		 off, len, c;
 	long		 prio = 0;
 	char		*t;
@@ -1123,23 +1049,23 @@ yamledit_seq_insert(struct yamledit_edits *ed,
 		if (idx < q->nkids) {
 			off = q->kids[idx]->start;
 			rc = emit_json_text(&b, v);
-			ybuf_str(&b, ", ");
+			textbuf_str(&b, ", ");
 		} else if (q->nkids == 0) {
 			off = q->start + 1;
 			rc = emit_json_text(&b, v);
 		} else {
 			off = q->kids[q->nkids - 1]->end;
-			ybuf_str(&b, ", ");
+			textbuf_str(&b, ", ");
 			rc = emit_json_text(&b, v);
 		}
 	} else {
 		c = q->col;
 		if (idx < q->nkids) {
 			off = q->dash[idx];
-			ybuf_str(&b, "- ");
+			textbuf_str(&b, "- ");
 			rc = emit_block(&b, v, c + 2);
-			ybuf_str(&b, "\n");
-			ybuf_spaces(&b, c);
+			textbuf_str(&b, "\n");
+			textbuf_spaces(&b, c);
 		} else {
 			/* After the line holding the last item's end. */
 			prio = depth_prio(q);
@@ -1148,19 +1074,19 @@ yamledit_seq_insert(struct yamledit_edits *ed,
 				off++;
 			if (off < s->len) {
 				off++;
-				ybuf_spaces(&b, c);
-				ybuf_str(&b, "- ");
+				textbuf_spaces(&b, c);
+				textbuf_str(&b, "- ");
 				rc = emit_block(&b, v, c + 2);
-				ybuf_str(&b, "\n");
+				textbuf_str(&b, "\n");
 			} else {
-				ybuf_str(&b, "\n");
-				ybuf_spaces(&b, c);
-				ybuf_str(&b, "- ");
+				textbuf_str(&b, "\n");
+				textbuf_spaces(&b, c);
+				textbuf_str(&b, "- ");
 				rc = emit_block(&b, v, c + 2);
 			}
 		}
 	}
-	if (rc == -1 || (t = ybuf_take(&b, &len)) == NULL) {
+	if (rc == -1 || (t = textbuf_take(&b, &len)) == NULL) {
 		free(b.p);
 		seterr(err, errlen, "out of memory");
 		return -1;
@@ -1177,7 +1103,7 @@ yamledit_map_append(struct yamledit_edits *ed,
     const struct yamledit_stream *s, const struct yamledit_node *m,
     const char *key, const json_t *v, char *err, size_t errlen)
 {
-	struct ybuf	 b = { 0 };
+	struct textbuf	 b = { 0 };
 	json_t		*o;
 	size_t		 off, len, c;
 	char		*t;
@@ -1201,16 +1127,16 @@ yamledit_map_append(struct yamledit_edits *ed,
 	}
 	if (off < s->len) {
 		off++;
-		ybuf_spaces(&b, c);
+		textbuf_spaces(&b, c);
 		rc = emit_block(&b, o, c);
-		ybuf_str(&b, "\n");
+		textbuf_str(&b, "\n");
 	} else {
-		ybuf_str(&b, "\n");
-		ybuf_spaces(&b, c);
+		textbuf_str(&b, "\n");
+		textbuf_spaces(&b, c);
 		rc = emit_block(&b, o, c);
 	}
 	json_decref(o);
-	if (rc == -1 || (t = ybuf_take(&b, &len)) == NULL) {
+	if (rc == -1 || (t = textbuf_take(&b, &len)) == NULL) {
 		free(b.p);
 		seterr(err, errlen, "out of memory");
 		return -1;
@@ -1242,7 +1168,7 @@ yamledit_apply(const char *text, size_t len, const struct yamledit_edits *ed,
     char **out, size_t *outlen, char *err, size_t errlen)
 {
 	struct yamledit_edit	*e;
-	struct ybuf		 b = { 0 };
+	struct textbuf		 b = { 0 };
 	size_t			 i, pos = 0;
 
 	*out = NULL;
@@ -1264,13 +1190,13 @@ yamledit_apply(const char *text, size_t len, const struct yamledit_edits *ed,
 			free(b.p);
 			return -1;
 		}
-		ybuf_add(&b, text + pos, e[i].off - pos);
-		ybuf_add(&b, e[i].text, e[i].len);
+		textbuf_add(&b, text + pos, e[i].off - pos);
+		textbuf_add(&b, e[i].text, e[i].len);
 		pos = e[i].off + e[i].dellen;
 	}
-	ybuf_add(&b, text + pos, len - pos);
+	textbuf_add(&b, text + pos, len - pos);
 	free(e);
-	if ((*out = ybuf_take(&b, outlen)) == NULL) {
+	if ((*out = textbuf_take(&b, outlen)) == NULL) {
 		seterr(err, errlen, "out of memory");
 		return -1;
 	}

@@ -48,5 +48,27 @@ main(void)
 	    "file_read of a directory is refused");
 	unlink(path);
 	rmdir(dir);
+
+	{
+		struct textbuf	 b = { NULL, 0, 0, 8, 0 };
+		char		*t;
+		size_t		 tl;
+
+		textbuf_str(&b, "ab");
+		textbuf_spaces(&b, 3);
+		textbuf_add(&b, "cde", 3);
+		ok(!b.failed && b.len == 8 && strcmp(b.p, "ab   cde") == 0,
+		    "textbuf: up to its max, NUL-terminated");
+		textbuf_add(&b, "f", 1);
+		textbuf_add(&b, "", 0);
+		ok(b.failed, "textbuf: one byte past max fails and stays failed");
+		ok(textbuf_take(&b, &tl) == NULL && b.p == NULL,
+		    "textbuf: take of a failed buffer frees it, NULL");
+		memset(&b, 0, sizeof(b));
+		t = textbuf_take(&b, &tl);
+		ok(t != NULL && tl == 0 && t[0] == '\0',
+		    "textbuf: take of an empty buffer is \"\"");
+		free(t);
+	}
 	return tap_done();
 }
