@@ -206,7 +206,7 @@ ipc_pending(const struct ipc_chan *c)
 
 /*
  * One recvmsg into buf[len].  Returns bytes read, 0 on EOF, -1 for
- * EAGAIN, -2 with err on error.  An fd is accepted only at the start of
+ * EAGAIN, -2 with err on error, -3 when the peer reset the connection.  An fd is accepted only at the start of
  * a frame (the sender attaches it to the frame's first byte), and only
  * one; MSG_CTRUNC is an error.
  */
@@ -239,6 +239,13 @@ chan_recv(struct ipc_chan *c, uint8_t *buf, size_t len, int atstart,
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return -1;
+		/*
+		 * The peer died with our frames unread in its socket (a
+		 * child killed under load): that is its death, which the
+		 * caller handles as such, not a protocol violation.
+		 */
+		if (errno == ECONNRESET)
+			return -3;
 		seterr(err, errlen, "recvmsg: %s", strerror(errno));
 		return -2;
 	}
@@ -276,6 +283,23 @@ chan_recv(struct ipc_chan *c, uint8_t *buf, size_t len, int atstart,
 	return n;
 }
 
+/* A reset peer: drop what it half sent; it is gone, as at EOF. */
+static int
+chan_gone(struct ipc_chan *c)
+{
+	if (c->frame != NULL) {
+		explicit_bzero(c->frame, c->framelen);
+		free(c->frame);
+		c->frame = NULL;
+	}
+	c->hdrfill = 0;
+	if (c->rxfd >= 0) {
+		close(c->rxfd);
+		c->rxfd = -1;
+	}
+	return IPC_EOF;
+}
+
 int
 ipc_recv_frame(struct ipc_chan *c, uint8_t **frame, size_t *len, int *fd,
     char *err, size_t errlen)
@@ -292,6 +316,8 @@ ipc_recv_frame(struct ipc_chan *c, uint8_t **frame, size_t *len, int *fd,
 				return IPC_AGAIN;
 			if (n == -2)
 				return IPC_ERROR;
+			if (n == -3)
+				return chan_gone(c);
 			if (n == 0) {
 				if (c->hdrfill == 0)
 					return IPC_EOF;
@@ -323,6 +349,8 @@ ipc_recv_frame(struct ipc_chan *c, uint8_t **frame, size_t *len, int *fd,
 			return IPC_AGAIN;
 		if (n == -2)
 			return IPC_ERROR;
+		if (n == -3)
+			return chan_gone(c);
 		if (n == 0) {
 			seterr(err, errlen, "EOF in the middle of a frame "
 			    "(%zu of %zu bytes)", c->framefill, c->framelen);

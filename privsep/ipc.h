@@ -84,7 +84,8 @@ int		 ipc_chan_peer(const struct ipc_chan *);
 /* Result of ipc_recv_frame(). */
 #define IPC_FRAME	1	/* a complete frame is in *frame */
 #define IPC_AGAIN	0	/* need more bytes (EAGAIN) */
-#define IPC_EOF		(-1)	/* peer closed at a frame boundary */
+#define IPC_EOF		(-1)	/* peer closed at a frame boundary, or
+				 * reset the channel by dying */
 #define IPC_ERROR	(-2)	/* err says why (read error, bad length,
 				 * EOF mid-frame, MSG_CTRUNC, 2 fds...) */
 

@@ -77,6 +77,35 @@ recv1(struct ipc_chan *c, uint8_t **f, size_t *len, int *fd)
 	return ipc_recv_frame(c, f, len, fd, err, sizeof(err));
 }
 
+/*
+ * A peer killed with our frames unread in its socket resets the channel:
+ * that is its death (IPC_EOF, handled as a lost child), not a protocol
+ * violation, even with half a frame of its own already read.
+ */
+static void
+test_reset(void)
+{
+	struct ipc_chan	*c;
+	uint8_t		*f;
+	size_t		 len;
+	int		 sv[2], fd, rv;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return;
+	c = ipc_chan_new(sv[0], PROC_FRONT, 1024, err, sizeof(err));
+	/* We wrote to the peer; it never read; it sent half a frame. */
+	if (write(sv[0], "unread", 6) != 6 ||
+	    write(sv[1], "\0\0\0\x10\x94", 5) != 5)
+		return;
+	ok(recv1(c, &f, &len, &fd) == IPC_AGAIN, "reset: half a frame read");
+	close(sv[1]);
+	rv = recv1(c, &f, &len, &fd);
+	ok(rv == IPC_EOF && f == NULL,
+	    "reset by a dying peer with unread data: IPC_EOF, frame dropped "
+	    "(%s)", err[0] ? err : "no error");
+	ipc_chan_free(c);
+}
+
 static void
 test_partial(void)
 {
@@ -124,6 +153,7 @@ test_partial(void)
 	ok(recv1(c, &f, &len, &fd) == IPC_EOF, "EOF at a frame boundary");
 	msg_out_free(&o);
 	ipc_chan_free(c);
+	test_reset();
 }
 
 static void
