@@ -121,7 +121,7 @@ cmd_set(int argc, char **argv)
 	EVP_PKEY		*key = NULL;
 	const char		*coordinator = NULL, *mpath = NULL, *ws = NULL;
 	const char		*kpath = NULL, *latest = NULL, *sigpath = NULL;
-	char			 err[1024], p1[4096], p2[4096];
+	char			 err[1024], p1[4096], p2[4096], mbuf[4096];
 	char			*root = NULL, *mesh = NULL;
 	uint8_t			 head[WIRE_HASH_LEN], prev[WIRE_HASH_LEN];
 	uint8_t			 mhash[WIRE_HASH_LEN], digest[WIRE_HASH_LEN];
@@ -171,7 +171,7 @@ cmd_set(int argc, char **argv)
 	    !atomic))
 		return set_usage();
 	if (mpath == NULL)
-		mpath = cli_path(ws, "manifest.json", p1, sizeof(p1));
+		mpath = cli_path(ws, "manifest.json", mbuf, sizeof(mbuf));
 	if (kpath == NULL)
 		kpath = cli_path(ws, "workload-owner.pem", p2, sizeof(p2));
 	if (cli_manifest_load(mpath, &cm) == -1)

@@ -87,7 +87,7 @@ free_port() {
 # HTTP status of GET PATH on the probe port ("" when unreachable).
 probe() {
 	local line
-	exec 5<>"/dev/tcp/127.0.0.1/$PROBE_PORT" 2>/dev/null || return 0
+	{ exec 5<>"/dev/tcp/127.0.0.1/$PROBE_PORT"; } 2>/dev/null || return 0
 	printf 'GET %s HTTP/1.1\r\nHost: demo\r\n\r\n' "$1" >&5
 	IFS= read -r -t 5 line <&5
 	exec 5>&-
@@ -242,7 +242,9 @@ pod web >/dev/null 2>&1 && fail "the mesh API served before recovery"
 pass "readiness 503, mesh API refuses until recovered"
 
 say "contrast recover with the seed-share owner key"
-run recover "$CONTRAST" recover -c "127.0.0.1:$USER_PORT" ||
+# The head the third party verified: a rolled-back store would be refused.
+run recover "$CONTRAST" recover -c "127.0.0.1:$USER_PORT" \
+    --latest-transition "$(cat "$W/thirdparty/verify/latest-transition")" ||
     fail "contrast recover"
 wait_probe /probe/readiness 200 10 || fail "readiness after recover"
 run init-web3 pod web || fail "initializer of web after recovery"
