@@ -56,3 +56,27 @@ free_port() {
 		fi
 	done
 }
+
+# fuzz_run NAME MAXLEN [CORPUS-DIR|-FLAG]...: one bounded libFuzzer run
+# of $top_builddir/tests/fuzz/NAME (fuzz build only), as one test point:
+# the executions, or the tail of its log when it crashed, leaked or timed
+# out.  Seconds: FUZZ_SECONDS, else FUZZ_TIME, else the caller's
+# fuzz_default (15).  MAXLEN 0 lets libFuzzer choose.
+fuzz_run() {
+	fr_name=$1
+	fr_maxlen=$2
+	shift 2
+	fr_secs=${FUZZ_SECONDS:-${FUZZ_TIME:-${fuzz_default:-15}}}
+	fr_log=$(mktemp "${TMPDIR:-/tmp}/fuzz-$fr_name.XXXXXX") || return 1
+	if "$top_builddir/tests/fuzz/$fr_name" -max_total_time="$fr_secs" \
+	    -rss_limit_mb=2048 -timeout=10 -max_len="$fr_maxlen" \
+	    -print_final_stats=1 "$@" >"$fr_log" 2>&1; then
+		fr_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+		    "$fr_log")
+		ok "$fr_name: ${fr_runs:-?} executions in ${fr_secs}s, no crash"
+	else
+		not_ok "$fr_name crashed, leaked or timed out"
+		tail -n 40 "$fr_log" | sed 's/^/# /'
+	fi
+	rm -f "$fr_log"
+}

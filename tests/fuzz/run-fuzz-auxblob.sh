@@ -7,7 +7,7 @@
 
 bin="$top_builddir/tests/fuzz/fuzz_auxblob"
 [ -x "$bin" ] || skip_all "fuzz_auxblob not built (configure --enable-fuzzing)"
-t="${FUZZ_TIME:-20}"
+fuzz_default=20
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-auxblob.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT INT TERM
 mkdir "$work/corpus"
@@ -31,12 +31,5 @@ else
 	diag "cli/contrast sim unavailable: hand-made seeds only"
 fi
 
-if "$bin" -max_total_time="$t" -rss_limit_mb=2048 -timeout=10 \
-    -max_len=16384 -print_final_stats=1 "$work/corpus" \
-    >"$work/log" 2>&1; then
-	ok "fuzz_auxblob ran ${t}s: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/log" | head -1)"
-else
-	tail -n 40 "$work/log" | sed 's/^/# /'
-	not_ok "fuzz_auxblob crashed, leaked or broke a property"
-fi
+fuzz_run fuzz_auxblob 16384 "$work/corpus"
 done_testing

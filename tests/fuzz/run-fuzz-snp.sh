@@ -9,7 +9,7 @@ cert="$top_builddir/tests/fuzz/fuzz_cert_chain"
 [ -x "$rep" ] && [ -x "$cert" ] ||
     skip_all "SNP fuzzers not built (configure --enable-fuzzing)"
 need_shared
-: "${FUZZ_TIME:=20}"
+fuzz_default=20
 export SHARED_DIR
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-snp.XXXXXX") || exit 1
@@ -34,20 +34,6 @@ for f in "$v"/snp/*/*.der "$v"/snp/*/*.pem "$v"/snp/*/*.testcer \
 done
 diag "seeds: $(ls "$work/reports" | wc -l) reports, $(ls "$work/certs" | wc -l) certificate inputs"
 
-run() {
-	name=$1
-	shift
-	if "$@" -max_total_time="$FUZZ_TIME" -rss_limit_mb=2048 \
-	    -max_len=16384 -timeout=10 -print_final_stats=1 \
-	    >"$work/$name.log" 2>&1; then
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
-		    "$work/$name.log")
-		ok "$name: ${runs:-?} executions in ${FUZZ_TIME}s, no crash"
-	else
-		not_ok "$name crashed, leaked or timed out"
-		sed 's/^/# /' "$work/$name.log" | tail -40
-	fi
-}
-run fuzz_snp_report "$rep" "$work/reports"
-run fuzz_cert_chain "$cert" "$work/certs"
+fuzz_run fuzz_snp_report 16384 "$work/reports"
+fuzz_run fuzz_cert_chain 16384 "$work/certs"
 done_testing

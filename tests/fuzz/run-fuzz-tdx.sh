@@ -7,7 +7,7 @@ need_shared
 
 fuzz="$top_builddir/tests/fuzz/fuzz_tdx_quote"
 [ -x "$fuzz" ] || skip_all "fuzz_tdx_quote not built (configure --enable-fuzzing)"
-: "${FUZZ_TIME:=20}"
+fuzz_default=20
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-tdx.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
@@ -44,12 +44,5 @@ if [ -n "$OPENSSL" ]; then
 fi
 check "seed corpus has $n inputs" [ "$n" -ge 9 ]
 
-if "$fuzz" -max_total_time="$FUZZ_TIME" -rss_limit_mb=2048 -timeout=10 \
-    -print_final_stats=1 "$work/corpus" > "$work/log" 2>&1; then
-	ok "fuzz_tdx_quote ran ${FUZZ_TIME}s without a crash"
-	grep -E '^stat::number_of_executed_units' "$work/log" | sed 's/^/# /'
-else
-	not_ok "fuzz_tdx_quote found a crash"
-	tail -n 60 "$work/log" | sed 's/^/# /'
-fi
+fuzz_run fuzz_tdx_quote 0 "$work/corpus"
 done_testing

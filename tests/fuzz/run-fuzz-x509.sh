@@ -6,7 +6,7 @@
 
 fuzz="$top_builddir/tests/fuzz/fuzz_x509"
 [ -x "$fuzz" ] || skip_all "fuzz_x509 not built (configure --enable-fuzzing)"
-: "${FUZZ_TIME:=20}"
+fuzz_default=20
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-x509.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
@@ -31,12 +31,5 @@ printf 'web.default.svc.cluster.local' >"$work/corpus/san"
 n=$(ls "$work/corpus" | wc -l)
 diag "seed corpus: $n files"
 
-if "$fuzz" -max_total_time="$FUZZ_TIME" -rss_limit_mb=2048 -max_len=16384 \
-    -timeout=10 -print_final_stats=1 "$work/corpus" >"$work/log" 2>&1; then
-	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
-	ok "fuzz_x509: ${runs:-?} executions in ${FUZZ_TIME}s, no crash"
-else
-	not_ok "fuzz_x509 crashed, leaked or timed out"
-	sed 's/^/# /' "$work/log" | tail -40
-fi
+fuzz_run fuzz_x509 16384 "$work/corpus"
 done_testing
