@@ -94,6 +94,14 @@ void	 cli_history_free(struct cli_history *);
  */
 int	 cli_policies_from_yaml(char **, int, struct msg_bin **, size_t *);
 
+/*
+ * SHA-256 of each of n documents, once: *out is malloc'd (NULL when n is
+ * 0).  0 or -1 (out of memory).
+ */
+int	 cli_doc_hashes(const struct msg_bin *, size_t, uint8_t (**)[32]);
+/* 1 if h is one of the n hashes (constant-time compares). */
+int	 cli_hash_listed(const uint8_t[32], const uint8_t (*)[32], size_t);
+
 /* "<workspace>/<name>" into buf; the workspace defaults to ".". */
 const char *cli_path(const char *, const char *, char *, size_t);
 /* Write a text file atomically with mode; errors to stderr. 0 or -1. */

@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include "cli.h"
 #include "client.h"
 #include "manifest.h"
@@ -137,6 +140,32 @@ cli_latest_transition(const char *ws, const char *arg, uint8_t out[32])
 	}
 	free(buf);
 	return rc;
+}
+
+int
+cli_doc_hashes(const struct msg_bin *docs, size_t n, uint8_t (**out)[32])
+{
+	uint8_t	(*h)[32] = NULL;
+	size_t	 i;
+
+	if (n > 0 && (h = calloc(n, sizeof(*h))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		EVP_Digest(docs[i].data, docs[i].len, h[i], NULL, EVP_sha256(),
+		    NULL);
+	*out = h;
+	return 0;
+}
+
+int
+cli_hash_listed(const uint8_t h[32], const uint8_t (*hs)[32], size_t n)
+{
+	size_t	 i;
+	int	 found = 0;
+
+	for (i = 0; i < n; i++)
+		found |= CRYPTO_memcmp(h, hs[i], 32) == 0;
+	return found;
 }
 
 const char *

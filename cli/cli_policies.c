@@ -21,6 +21,7 @@
 
 struct pol_acc {
 	struct msg_bin	*v;
+	uint8_t		(*h)[WIRE_HASH_LEN];	/* SHA-256 of each v[i] */
 	size_t		 n;
 	size_t		 cap;
 };
@@ -55,31 +56,32 @@ pol_b64_decode(const char *in, uint8_t **outp, size_t *lenp)
 static int
 pol_add(struct pol_acc *acc, uint8_t *doc, size_t len)
 {
-	uint8_t	 h[WIRE_HASH_LEN], g[WIRE_HASH_LEN];
-	size_t	 i;
+	uint8_t	 h[WIRE_HASH_LEN];
 
 	/* Replicas of one workload share a policy: send it once. */
 	EVP_Digest(doc, len, h, NULL, EVP_sha256(), NULL);
-	for (i = 0; i < acc->n; i++) {
-		EVP_Digest(acc->v[i].data, acc->v[i].len, g, NULL,
-		    EVP_sha256(), NULL);
-		if (CRYPTO_memcmp(h, g, sizeof(h)) == 0) {
-			free(doc);
-			return 0;
-		}
+	if (cli_hash_listed(h, (const uint8_t (*)[32])acc->h, acc->n)) {
+		free(doc);
+		return 0;
 	}
 	if (acc->n == acc->cap) {
 		struct msg_bin	*nv;
+		uint8_t		(*nh)[WIRE_HASH_LEN];
 		size_t		 ncap = acc->cap ? 2 * acc->cap : 16;
 
-		if (ncap > WIRE_MAX_POLICIES || (nv = reallocarray(acc->v,
-		    ncap, sizeof(*nv))) == NULL)
+		if (ncap > WIRE_MAX_POLICIES)
+			return -1;
+		if ((nv = reallocarray(acc->v, ncap, sizeof(*nv))) == NULL)
 			return -1;
 		acc->v = nv;
+		if ((nh = reallocarray(acc->h, ncap, sizeof(*nh))) == NULL)
+			return -1;
+		acc->h = nh;
 		acc->cap = ncap;
 	}
 	acc->v[acc->n].data = doc;
 	acc->v[acc->n].len = len;
+	memcpy(acc->h[acc->n], h, sizeof(h));
 	acc->n++;
 	return 0;
 }
@@ -164,6 +166,7 @@ cli_policies_from_yaml(char **paths, int npaths, struct msg_bin **out,
 	rc = 0;
  out:
 	msg_free_bin_array(acc.v, acc.n, 0);
+	free(acc.h);
 	gen_inputs_free(&ctx);
 	return rc;
 }

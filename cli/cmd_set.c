@@ -42,16 +42,18 @@ static int
 set_check_policies(const struct cli_manifest *cm, const struct msg_bin *pol,
     size_t npol)
 {
-	uint8_t		 h[WIRE_HASH_LEN];
+	uint8_t		(*h)[WIRE_HASH_LEN];
 	char		 hex[2 * WIRE_HASH_LEN + 1];
-	size_t		 i, j;
-	int		 found, rc = 0;
+	size_t		 i;
+	int		 rc = 0;
 
+	if (cli_doc_hashes(pol, npol, &h) == -1) {
+		fprintf(stderr, "contrast: out of memory\n");
+		return -1;
+	}
 	for (i = 0; i < npol; i++) {
-		EVP_Digest(pol[i].data, pol[i].len, h, NULL, EVP_sha256(),
-		    NULL);
-		if (manifest_policy_lookup(cm->m, h) == NULL) {
-			hex_encode(h, sizeof(h), hex);
+		if (manifest_policy_lookup(cm->m, h[i]) == NULL) {
+			hex_encode(h[i], sizeof(h[i]), hex);
 			fprintf(stderr, "contrast: policy %s of the given "
 			    "resources is not in %s (run contrast generate)\n",
 			    hex, cm->path);
@@ -59,20 +61,15 @@ set_check_policies(const struct cli_manifest *cm, const struct msg_bin *pol,
 		}
 	}
 	for (i = 0; i < cm->m->n_policies; i++) {
-		found = 0;
-		for (j = 0; j < npol && !found; j++) {
-			EVP_Digest(pol[j].data, pol[j].len, h, NULL,
-			    EVP_sha256(), NULL);
-			found = CRYPTO_memcmp(h, cm->m->policies[i].hash,
-			    sizeof(h)) == 0;
-		}
-		if (!found) {
+		if (!cli_hash_listed(cm->m->policies[i].hash,
+		    (const uint8_t (*)[32])h, npol)) {
 			fprintf(stderr, "contrast: %s: policy %s: no resource "
 			    "among the given paths has it\n", cm->path,
 			    cm->m->policies[i].hash_hex);
 			rc = -1;
 		}
 	}
+	free(h);
 	return rc;
 }
 

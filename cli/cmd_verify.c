@@ -45,10 +45,14 @@ verify_chain(const struct cli_history *h, char *err, size_t errlen)
 	struct manifest_errors	 errs;
 	struct manifest		*m;
 	uint8_t			 prev[WIRE_HASH_LEN], mh[WIRE_HASH_LEN];
-	uint8_t			 ph[WIRE_HASH_LEN];
-	size_t			 i, j, k;
-	int			 found;
+	uint8_t			(*ph)[WIRE_HASH_LEN];
+	size_t			 i, j;
+	int			 rc = -1;
 
+	if (cli_doc_hashes(h->policies, h->npolicies, &ph) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	memset(prev, 0, sizeof(prev));
 	for (i = 0; i < h->nmanifests; i++) {
 		manifest_hash(h->manifests[i].data, h->manifests[i].len, mh);
@@ -58,33 +62,28 @@ verify_chain(const struct cli_history *h, char *err, size_t errlen)
 		    &m, &errs) == -1) {
 			snprintf(err, errlen, "manifest %zu of the history "
 			    "does not parse", i);
-			return -1;
+			goto out;
 		}
-		for (j = 0; j < m->n_policies; j++) {
-			found = 0;
-			for (k = 0; k < h->npolicies && !found; k++) {
-				EVP_Digest(h->policies[k].data,
-				    h->policies[k].len, ph, NULL,
-				    EVP_sha256(), NULL);
-				found = CRYPTO_memcmp(ph, m->policies[j].hash,
-				    sizeof(ph)) == 0;
-			}
-			if (!found) {
+		for (j = 0; j < m->n_policies; j++)
+			if (!cli_hash_listed(m->policies[j].hash,
+			    (const uint8_t (*)[32])ph, h->npolicies)) {
 				snprintf(err, errlen, "manifest %zu: policy %s "
 				    "missing from the history", i,
 				    m->policies[j].hash_hex);
 				manifest_free(m);
-				return -1;
+				goto out;
 			}
-		}
 		manifest_free(m);
 	}
 	if (CRYPTO_memcmp(prev, h->latest, sizeof(prev)) != 0) {
 		snprintf(err, errlen, "the history does not chain to the "
 		    "latest transition");
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+ out:
+	free(ph);
+	return rc;
 }
 
 static int

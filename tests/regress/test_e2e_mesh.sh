@@ -14,6 +14,20 @@ check "readiness 503 before a manifest" probe_is /probe/readiness 503
 check "mesh API refuses before a manifest" \
     eval '! pod web && grep -q no_manifest "$CW/pod-web.log"'
 
+# set re-reads the policies from the YAML: they must be the manifest's.
+if owner set -c "127.0.0.1:$USER_PORT" --retry-timeout 0 deploy/web.yml
+then not_ok "set refuses YAML missing some of the manifest's policies"
+else check "set refuses YAML missing some of the manifest's policies" \
+    last_has "no resource among the given paths has it"; fi
+cp "$WS/deploy/web.yml" "$CW/web-changed.yml"
+sed -i 's/emojivoto-web:v11/emojivoto-web:v12/' "$CW/web-changed.yml"
+(cd "$WS" && "$CONTRAST" generate --reference-values sim-snp -m "$CW/other.json" \
+    "$CW/web-changed.yml" "$WS/deploy/coordinator.yml" -o "$CW/changed.yml") >/dev/null 2>&1
+if owner set -c "127.0.0.1:$USER_PORT" --retry-timeout 0 deploy "$CW/changed.yml"
+then not_ok "set refuses a workload whose policy is not in the manifest"
+else check "set refuses a workload whose policy is not in the manifest" \
+    last_has "is not in"; fi
+
 if owner set -c "127.0.0.1:$USER_PORT" deploy; then ok "first set (TOFU)"
 else show_last; not_ok "first set (TOFU)"; fi
 check "set wrote the CAs and seed shares" test -s "$WS/mesh-ca.pem" -a \
