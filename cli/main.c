@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,9 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	/* A Coordinator that closes on us is an error to report (EPIPE),
+	 * not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < sizeof(cli_cmds) / sizeof(cli_cmds[0]); i++)
 		if (strcmp(argv[1], cli_cmds[i].name) == 0)
 			return cli_cmds[i].fn(argc - 1, argv + 1);

@@ -52,6 +52,12 @@ struct ipc_chan {
 	size_t			 framelen;
 	size_t			 framefill;
 	int			 rxfd;
+	int			 passfds;	/* exact reads, fds allowed */
+
+	/* read ahead (channels without fds): rbuf[roff..rlen) unread */
+	uint8_t			*rbuf;
+	size_t			 roff;
+	size_t			 rlen;
 
 	/* frame being dispatched (kept here so a fatal hook that unwinds
 	 * leaves nothing unreachable: ipc_chan_free() cleans it) */
@@ -111,7 +117,9 @@ ipc_chan_new(int fd, int peer, size_t maxlen, char *err, size_t errlen)
 		    strerror(errno));
 		return NULL;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->rbuf = malloc(IPC_RBUF)) == NULL) {
+		free(c);
 		seterr(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -124,6 +132,20 @@ ipc_chan_new(int fd, int peer, size_t maxlen, char *err, size_t errlen)
 	c->cur.peer = -1;
 	TAILQ_INIT(&c->wq);
 	return c;
+}
+
+void
+ipc_chan_pass_fds(struct ipc_chan *c)
+{
+	c->passfds = 1;
+}
+
+/* Forget the read-ahead bytes; they may have been part of a secret. */
+static void
+chan_rbuf_clear(struct ipc_chan *c)
+{
+	explicit_bzero(c->rbuf, c->rlen);
+	c->roff = c->rlen = 0;
 }
 
 static void
@@ -171,6 +193,8 @@ ipc_chan_free(struct ipc_chan *c)
 	}
 	if (c->rxfd >= 0)
 		close(c->rxfd);
+	chan_rbuf_clear(c);
+	free(c->rbuf);
 	while ((w = TAILQ_FIRST(&c->wq)) != NULL) {
 		TAILQ_REMOVE(&c->wq, w, entry);
 		wbuf_free(w);
@@ -206,8 +230,9 @@ ipc_pending(const struct ipc_chan *c)
 
 /*
  * One recvmsg into buf[len].  Returns bytes read, 0 on EOF, -1 for
- * EAGAIN, -2 with err on error, -3 when the peer reset the connection.  An fd is accepted only at the start of
- * a frame (the sender attaches it to the frame's first byte), and only
+ * EAGAIN, -2 with err on error, -3 when the peer reset the connection.
+ * An fd is accepted only on an fd-passing channel, at the start of a
+ * frame (the sender attaches it to the frame's first byte), and only
  * one; MSG_CTRUNC is an error.
  */
 static ssize_t
@@ -268,13 +293,14 @@ chan_recv(struct ipc_chan *c, uint8_t *buf, size_t len, int atstart,
 		}
 	}
 	if ((mh.msg_flags & MSG_CTRUNC) != 0 || bad || nf > 1 ||
-	    (nf == 1 && (!atstart || c->rxfd >= 0))) {
+	    (nf == 1 && (!c->passfds || !atstart || c->rxfd >= 0))) {
 		for (i = 0; i < (size_t)nf; i++)
 			close(fds[i]);
 		seterr(err, errlen, "%s",
 		    (mh.msg_flags & MSG_CTRUNC) ? "control data truncated "
 		    "(MSG_CTRUNC)" : bad ? "unexpected control message" :
 		    nf > 1 ? "more than one fd with a frame" :
+		    !c->passfds ? "fd on a channel that carries none" :
 		    "fd in the middle of a frame");
 		return -2;
 	}
@@ -283,10 +309,40 @@ chan_recv(struct ipc_chan *c, uint8_t *buf, size_t len, int atstart,
 	return n;
 }
 
+/*
+ * chan_recv() into buf[len] for the frame reader: exactly on an
+ * fd-passing channel; otherwise from the read-ahead bytes, refilled with
+ * one recvmsg when empty (a big rest of a frame is read in place).
+ */
+static ssize_t
+chan_read(struct ipc_chan *c, uint8_t *buf, size_t len, int atstart,
+    char *err, size_t errlen)
+{
+	ssize_t	 n;
+
+	if (c->passfds)
+		return chan_recv(c, buf, len, atstart, err, errlen);
+	if (c->roff == c->rlen) {
+		if (len >= IPC_RBUF)
+			return chan_recv(c, buf, len, 0, err, errlen);
+		if ((n = chan_recv(c, c->rbuf, IPC_RBUF, 0, err, errlen)) <= 0)
+			return n;
+		c->roff = 0;
+		c->rlen = (size_t)n;
+	}
+	n = (ssize_t)(c->rlen - c->roff < len ? c->rlen - c->roff : len);
+	memcpy(buf, c->rbuf + c->roff, (size_t)n);
+	c->roff += (size_t)n;
+	if (c->roff == c->rlen)
+		chan_rbuf_clear(c);
+	return n;
+}
+
 /* A reset peer: drop what it half sent; it is gone, as at EOF. */
 static int
 chan_gone(struct ipc_chan *c)
 {
+	chan_rbuf_clear(c);
 	if (c->frame != NULL) {
 		explicit_bzero(c->frame, c->framelen);
 		free(c->frame);
@@ -309,7 +365,7 @@ ipc_recv_frame(struct ipc_chan *c, uint8_t **frame, size_t *len, int *fd,
 
 	for (;;) {
 		if (c->frame == NULL) {
-			n = chan_recv(c, c->hdr + c->hdrfill,
+			n = chan_read(c, c->hdr + c->hdrfill,
 			    MSG_HDRLEN - c->hdrfill, c->hdrfill == 0, err,
 			    errlen);
 			if (n == -1)
@@ -343,7 +399,7 @@ ipc_recv_frame(struct ipc_chan *c, uint8_t **frame, size_t *len, int *fd,
 			c->framelen = flen;
 			c->framefill = 0;
 		}
-		n = chan_recv(c, c->frame + c->framefill,
+		n = chan_read(c, c->frame + c->framefill,
 		    c->framelen - c->framefill, 0, err, errlen);
 		if (n == -1)
 			return IPC_AGAIN;

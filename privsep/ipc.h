@@ -42,6 +42,7 @@
 #define IPC_MAXQUEUED		(32 * 1024 * 1024) /* bytes queued to write:
 						 * two of the biggest frames */
 #define IPC_DISPATCH_BATCH	64		/* frames per ipc_dispatch() */
+#define IPC_RBUF		(16 * 1024)	/* read-ahead per channel */
 
 /* msg_rule.flags */
 #define MSGF_ONCE	0x01	/* at most once per channel lifetime */
@@ -76,6 +77,12 @@ struct msg_rule {
  * channel owns fd from then on.
  */
 struct ipc_chan	*ipc_chan_new(int, int, size_t, char *, size_t);
+/*
+ * A channel that may receive fds (MSGF_FD rules).  Others read ahead, up
+ * to IPC_RBUF bytes per recvmsg, and refuse any fd; this one reads each
+ * frame exactly, so that an fd arrives with the frame it was sent with.
+ */
+void		 ipc_chan_pass_fds(struct ipc_chan *);
 /* Close fd, drop queued frames (zeroed), free everything. NULL is ok. */
 void		 ipc_chan_free(struct ipc_chan *);
 int		 ipc_chan_fd(const struct ipc_chan *);
@@ -90,13 +97,15 @@ int		 ipc_chan_peer(const struct ipc_chan *);
 				 * EOF mid-frame, MSG_CTRUNC, 2 fds...) */
 
 /*
- * Non-fatal reader.  Reads as much of the current frame as the socket has
- * (never past it, so an fd always arrives with the frame it was sent
- * with).  On IPC_FRAME, *frame is a malloc'd buffer of exactly *len bytes
- * that the caller owns (msg_freezero() it when it may hold secrets) and
- * *fd the fd received with it or -1.  The length is checked against the
- * channel cap before the frame buffer is allocated.  After IPC_ERROR the
- * stream cannot be resynchronised: free the channel.
+ * Non-fatal reader.  Reads what the socket has: on an fd-passing channel
+ * never past the current frame, so an fd always arrives with the frame
+ * it was sent with; otherwise up to IPC_RBUF bytes ahead, which the next
+ * calls consume first (zeroed once consumed).  On IPC_FRAME, *frame is a
+ * malloc'd buffer of exactly *len bytes that the caller owns
+ * (msg_freezero() it when it may hold secrets) and *fd the fd received
+ * with it or -1.  The length is checked against the channel cap before
+ * the frame buffer is allocated.  After IPC_ERROR the stream cannot be
+ * resynchronised: free the channel.
  */
 int	ipc_recv_frame(struct ipc_chan *, uint8_t **, size_t *, int *,
 	    char *, size_t);

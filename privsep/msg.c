@@ -684,22 +684,36 @@ msg_freezero(void *p, size_t len)
 	free(p);
 }
 
-/* msgpack write callback: a fixed buffer that never grows. */
+static int
+out_fail(struct msg_out *o, const char *fmt, ...)
+    __attribute__((__format__ (printf, 2, 3)));
+
+/* msgpack write callback: up to the limit; a secret frame never grows. */
 static int
 msg_out_write(void *data, const char *buf, size_t len)
 {
 	struct msg_out	*o = data;
+	uint8_t		*nb;
+	size_t		 ncap;
 
-	if (len > o->cap - o->len)
+	if (len > o->limit - o->len)
 		return -1;
+	if (len > o->cap - o->len) {
+		if (o->secret)
+			return -1;
+		ncap = o->cap > o->limit / 2 ? o->limit : 2 * o->cap;
+		if (ncap < o->len + len)
+			ncap = o->len + len;
+		if ((nb = realloc(o->buf, MSG_HDRLEN + ncap)) == NULL)
+			return out_fail(o, "out of memory for %zu bytes",
+			    ncap);
+		o->buf = nb;
+		o->cap = ncap;
+	}
 	memcpy(o->buf + MSG_HDRLEN + o->len, buf, len);
 	o->len += len;
 	return 0;
 }
-
-static int
-out_fail(struct msg_out *o, const char *fmt, ...)
-    __attribute__((__format__ (printf, 2, 3)));
 
 static int
 out_fail(struct msg_out *o, const char *fmt, ...)
@@ -730,11 +744,14 @@ msg_out_init_table(struct msg_out *o, const struct msg_typeinfo *tab,
 		cap = ti->maxlen;
 	if (cap > UINT32_MAX)
 		return out_fail(o, "%s: cap %zu too large", ti->name, cap);
+	o->limit = cap;
+	o->want = ti->nfields;
+	o->secret = (ti->flags & MSGT_SECRET) != 0;
+	if (!o->secret && cap > MSG_OUT_FIRST)
+		cap = MSG_OUT_FIRST;
 	if ((o->buf = malloc(MSG_HDRLEN + cap)) == NULL)
 		return out_fail(o, "%s: out of memory", ti->name);
 	o->cap = cap;
-	o->want = ti->nfields;
-	o->secret = (ti->flags & MSGT_SECRET) != 0;
 	msgpack_packer_init(&o->pk, o, msg_out_write);
 	if (msgpack_pack_array(&o->pk, 4) != 0 ||
 	    msgpack_pack_uint32(&o->pk, type) != 0 ||
@@ -750,6 +767,19 @@ int
 msg_out_init(struct msg_out *o, uint32_t type, uint32_t reqid, uint64_t gen)
 {
 	return msg_out_init_table(o, msg_types, MSG_TYPE_MAX, 0, type, reqid,
+	    gen);
+}
+
+/* A frame whose fields' payloads add up to at most payload bytes. */
+int
+msg_out_init_cap(struct msg_out *o, uint32_t type, uint32_t reqid,
+    uint64_t gen, size_t payload)
+{
+	size_t	 slack = MSG_OUT_SLACK(type < MSG_TYPE_MAX ?
+		    msg_types[type].nfields : 0);
+
+	return msg_out_init_table(o, msg_types, MSG_TYPE_MAX,
+	    payload > SIZE_MAX - slack ? 0 : payload + slack, type, reqid,
 	    gen);
 }
 
@@ -772,7 +802,7 @@ out_packed(struct msg_out *o, int r)
 {
 	if (r != 0)
 		return out_fail(o, "field %u: frame over %zu bytes",
-		    o->nfields - 1, o->cap);
+		    o->nfields - 1, o->limit);
 	return 0;
 }
 

@@ -134,8 +134,11 @@ void	msg_free_bin_array(struct msg_bin *, size_t, int);
 void	msg_freezero(void *, size_t);
 
 /*
- * Encoding into one fixed-capacity buffer (never realloc'd), so frames
- * that carry secrets leave no stale copies: msg_out_free() zeroes it.
+ * Encoding into one buffer.  A type that carries secrets (MSGT_SECRET)
+ * gets its whole capacity at once and is never realloc'd, so it leaves
+ * no stale copies: msg_out_free() zeroes it.  Other types start at
+ * MSG_OUT_FIRST bytes and grow up to their capacity, so that a small
+ * frame of a type sized for the worst case costs no large allocation.
  *
  *	struct msg_out o;
  *	if (msg_out_init(&o, MSG_PARENT_STATUS_OK, reqid, gen) == -1) ...
@@ -144,12 +147,18 @@ void	msg_freezero(void *, size_t);
  *	ipc_queue(chan, &o, -1, err, sizeof(err));	(or msg_out_finish)
  *
  * Capacity is the type's maxlen from msg_types[] (msg_out_init_table()
- * for another table or a tighter cap).  Put errors are sticky and reported
- * by msg_out_finish(), which also checks the body arity.
+ * for another table or a tighter cap; msg_out_init_cap() sizes a secret
+ * frame to what it will hold).  Put errors are sticky and reported by
+ * msg_out_finish(), which also checks the body arity.
  */
+#define MSG_OUT_FIRST	4096
+/* Bytes of a frame besides its fields' payloads: envelope and headers. */
+#define MSG_OUT_SLACK(nfields)	(32 + 9 * (size_t)(nfields))
+
 struct msg_out {
 	uint8_t		*buf;		/* MSG_HDRLEN prefix + frame */
-	size_t		 cap;		/* bytes available for the frame */
+	size_t		 cap;		/* bytes allocated for the frame */
+	size_t		 limit;		/* most bytes the frame may take */
 	size_t		 len;		/* frame bytes written */
 	uint32_t	 type;
 	const char	*name;		/* of the type, for errors */
@@ -162,6 +171,8 @@ struct msg_out {
 };
 
 int	msg_out_init(struct msg_out *, uint32_t, uint32_t, uint64_t);
+int	msg_out_init_cap(struct msg_out *, uint32_t, uint32_t, uint64_t,
+	    size_t);
 int	msg_out_init_table(struct msg_out *, const struct msg_typeinfo *,
 	    size_t, size_t, uint32_t, uint32_t, uint64_t);
 int	msg_put_u32(struct msg_out *, uint32_t);

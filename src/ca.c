@@ -243,13 +243,22 @@ ca_recover(struct ipc_chan *c, struct msg *m, void *arg)
 }
 
 static void
+ca_pem(const struct castate *st, enum castate_cert w, char **pem,
+    size_t *len)
+{
+	char	err[CA_ERRLEN];
+
+	if (castate_cert_pem(st, w, pem, len, err, sizeof(err)) == -1)
+		fatalx("certificate: %s", err);
+}
+
+static void
 ca_put_pem(struct msg_out *o, const struct castate *st, enum castate_cert w)
 {
-	char	*pem, err[CA_ERRLEN];
+	char	*pem;
 	size_t	 len;
 
-	if (castate_cert_pem(st, w, &pem, &len, err, sizeof(err)) == -1)
-		fatalx("certificate: %s", err);
+	ca_pem(st, w, &pem, &len);
 	if (msg_put_str(o, pem) == -1)
 		fatalx("%s", o->err);
 	free(pem);
@@ -400,8 +409,10 @@ ca_issue(struct ipc_chan *c, struct msg *m, void *arg)
 	uint8_t			*pub = NULL, *evw = NULL;
 	uint8_t			 secret[SEED_WORKLOAD_SECRET_LEN];
 	char			**sans = NULL, *peer = NULL, *sid = NULL;
-	char			*chain = NULL, err[CA_ERRLEN];
-	size_t			 publen, nsans, evlen, secretlen;
+	char			*chain = NULL, *mesh = NULL, *root = NULL;
+	char			 err[CA_ERRLEN];
+	size_t			 publen, nsans, evlen, secretlen, meshlen;
+	size_t			 rootlen;
 
 	msg_get_bin(m, &pub, &publen, WIRE_MAX_KEY);
 	msg_get_str_array(m, &sans, &nsans, X509CA_SAN_MAX, X509CA_URI_MAX);
@@ -434,16 +445,20 @@ ca_issue(struct ipc_chan *c, struct msg *m, void *arg)
 		ca_issue_fail(c, m, err);
 		goto out;
 	}
-	ca_reply_init(&o, MSG_CA_ISSUE_OK, m);
-	ca_put_pem(&o, ca_active.st, CASTATE_MESH);
-	if (msg_put_str(&o, chain) == -1)
+	ca_pem(ca_active.st, CASTATE_MESH, &mesh, &meshlen);
+	ca_pem(ca_active.st, CASTATE_ROOT, &root, &rootlen);
+	/* MSGT_SECRET: a fixed buffer, sized to what it holds. */
+	if (msg_out_init_cap(&o, MSG_CA_ISSUE_OK, m->reqid, m->gen,
+	    meshlen + strlen(chain) + rootlen + secretlen) == -1 ||
+	    msg_put_str(&o, mesh) == -1 || msg_put_str(&o, chain) == -1 ||
+	    msg_put_str(&o, root) == -1 ||
+	    msg_put_bin(&o, secret, secretlen) == -1)
 		fatalx("%s", o.err);
-	ca_put_pem(&o, ca_active.st, CASTATE_ROOT);
-	if (msg_put_bin(&o, secret, secretlen) == -1)
-		fatalx("%s", o.err);
-	ca_send(c, &o);		/* MSGT_SECRET: zeroed when written */
+	ca_send(c, &o);		/* zeroed when written */
  out:
 	OPENSSL_cleanse(secret, sizeof(secret));
+	free(mesh);
+	free(root);
 	evidence_free(&ev);
 	free(chain);
 	free(pub);

@@ -223,15 +223,16 @@ coord_child_loop(struct ipc_chan *c, const struct msg_rule *rules,
 				continue;
 			fatal("poll");
 		}
-		if ((pfd.revents & POLLOUT) && ipc_flush(c, err,
-		    sizeof(err)) == -1)
-			fatalx("channel to parent: %s", err);
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
 			if (ipc_dispatch(c, rules, nrules, &state, NULL) == 0) {
 				/* The parent is gone: so are we. */
 				log_debug("parent closed the channel");
 				exit(0);
 			}
+		/* Answers go now; poll waits for POLLOUT only if stuck
+		 * (a POLLOUT wakeup lands here too). */
+		if (ipc_pending(c) && ipc_flush(c, err, sizeof(err)) == -1)
+			fatalx("channel to parent: %s", err);
 	}
 }
 

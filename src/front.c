@@ -357,9 +357,6 @@ front_main(int argc, char **argv, const char *chroot)
 				continue;
 			fatal("poll");
 		}
-		if ((pfd[0].revents & POLLOUT) && ipc_flush(fs.chan, err,
-		    sizeof(err)) == -1)
-			fatalx("channel to parent: %s", err);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			if (ipc_dispatch(fs.chan, front_rules,
 			    sizeof(front_rules) / sizeof(front_rules[0]),
@@ -392,5 +389,10 @@ front_main(int argc, char **argv, const char *chroot)
 			front_client_accept(&fs, FRONT_FD_MESH, FRONT_API_MESH);
 		if (pfd[3].revents != 0)
 			front_probe_accept(&fs, FRONT_FD_PROBE);
+		/* Requests go to the parent now, not after another poll;
+		 * a POLLOUT wakeup (the queue was stuck) lands here too. */
+		if (ipc_pending(fs.chan) && ipc_flush(fs.chan, err,
+		    sizeof(err)) == -1)
+			fatalx("channel to parent: %s", err);
 	}
 }

@@ -281,7 +281,8 @@ void	front_client_io(struct front *, struct fclient *, short);
 /* Drop clients past their deadline; lower *timeout to the next one. */
 void	front_client_timeouts(struct front *, uint64_t, int *);
 struct fclient *front_client_find(struct front *, uint32_t);
-/* Start writing o (taken) to the client; close afterwards if asked. */
+/* Write o (taken) to the client, now as far as the socket takes it;
+ * close afterwards if asked.  fc may be closed on return. */
 void	front_client_send(struct front *, struct fclient *,
 	    struct msg_out *, int);
 

@@ -552,8 +552,10 @@ front_answer_ok(struct front_session *s, struct msg *m, struct msg_out *o)
 			msg_error(m, "workload secret of %zu bytes", binlen);
 			break;
 		}
-		if (msg_out_init_table(o, wire_types, WIRE_TYPE_MAX, 0,
-		    WIRE_MESH_CERT_OK, s->reqid, m->gen) == -1 ||
+		/* Secret, so fixed: as big as the parent's frame, which
+		 * has the same fields and conn. */
+		if (msg_out_init_table(o, wire_types, WIRE_TYPE_MAX,
+		    m->len + 64, WIRE_MESH_CERT_OK, s->reqid, m->gen) == -1 ||
 		    msg_put_str(o, s1) == -1 || msg_put_str(o, s2) == -1 ||
 		    msg_put_str(o, s3) == -1 ||
 		    msg_put_bin(o, bin, binlen) == -1)
@@ -623,6 +625,10 @@ front_session_answer(struct front_session *s, struct msg *m,
 			return -1;
 		}
 	}
+	/* One nonce, one MESH_CERT: the connection has nothing left to do,
+	 * and closing with the answer spares a wakeup for the client's. */
+	if (s->type == WIRE_MESH_CERT)
+		*close = 1;
 	s->reqid = 0;
 	s->type = 0;
 	s->preqid = 0;

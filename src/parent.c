@@ -582,13 +582,6 @@ parent_main(struct coord_config *cf, int foreground)
 			id = pfdid[i];
 			if (ps->chan[id] == NULL)
 				continue;	/* closed by a death above */
-			if ((pfd[i].revents & POLLOUT) &&
-			    ipc_flush(ps->chan[id], err, sizeof(err)) == -1) {
-				log_warnx("channel to %s: %s", proc_name(id),
-				    err);
-				parent_chan_close(ps, id);
-				continue;
-			}
 			rules = pcore_rules(id, &nrules);
 			if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
 			    ipc_dispatch(ps->chan[id], rules, nrules,
@@ -596,6 +589,17 @@ parent_main(struct coord_config *cf, int foreground)
 				/* Its exit follows; SIGCHLD says how. */
 				log_debug("%s closed its channel",
 				    proc_name(id));
+				parent_chan_close(ps, id);
+			}
+		}
+		/* What the handlers queued goes now, not after a poll; a
+		 * POLLOUT wakeup (a queue was stuck) lands here too. */
+		for (id = PROC_PARENT + 1; id < PROC_MAX; id++) {
+			if (ps->chan[id] == NULL || !ipc_pending(ps->chan[id]))
+				continue;
+			if (ipc_flush(ps->chan[id], err, sizeof(err)) == -1) {
+				log_warnx("channel to %s: %s", proc_name(id),
+				    err);
 				parent_chan_close(ps, id);
 			}
 		}

@@ -206,7 +206,7 @@ struct pop *pcore_op_new(struct pcore *, enum pop_kind, struct msg *,
 void	pcore_op_free(struct pcore *, struct pop *);
 /* Front replies start like this: envelope of the request, conn. */
 int	pcore_reply_init(struct pcore *, struct pop *, struct msg_out *,
-	    uint32_t);
+	    uint32_t, size_t);
 void	pcore_reply_send(struct pcore *, struct pop *, struct msg_out *);
 void	psummary_free(struct psummary *);
 /* Read MSG_VERIFIER_MANIFEST_CHECK_OK's fields (fatal on violations). */

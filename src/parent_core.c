@@ -252,11 +252,14 @@ pcore_op_take(struct pcore *pc, int id, uint32_t reqid)
 	return NULL;
 }
 
+/* payload: what the fields after conn hold at most; 0: the type's cap. */
 int
 pcore_reply_init(struct pcore *pc, struct pop *op, struct msg_out *o,
-    uint32_t type)
+    uint32_t type, size_t payload)
 {
-	if (msg_out_init(o, type, op->freqid, op->fgen) == -1 ||
+	if ((payload == 0 ? msg_out_init(o, type, op->freqid, op->fgen) :
+	    msg_out_init_cap(o, type, op->freqid, op->fgen,
+	    sizeof(uint32_t) + payload)) == -1 ||
 	    msg_put_u32(o, op->conn) == -1)
 		fatalx("%s: %s", msg_type_name(type), o->err);
 	return 0;

@@ -203,7 +203,9 @@ pmesh_issue_reply(struct pcore *pc, struct pop *op, struct msg *m)
 	msg_end(m);
 	if (secretlen != 0 && secretlen != WIRE_SECRET_LEN)
 		msg_error(m, "workload secret of %zu bytes", secretlen);
-	pcore_reply_init(pc, op, &o, MSG_PARENT_MESH_CERT_OK);
+	/* MSGT_SECRET: a fixed buffer, sized to what it holds. */
+	pcore_reply_init(pc, op, &o, MSG_PARENT_MESH_CERT_OK, strlen(mesh) +
+	    strlen(chain) + strlen(root) + secretlen);
 	if (msg_put_str(&o, mesh) == -1 || msg_put_str(&o, chain) == -1 ||
 	    msg_put_str(&o, root) == -1 ||
 	    msg_put_bin(&o, secret, secretlen) == -1)

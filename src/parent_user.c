@@ -63,13 +63,13 @@ puser_reply(struct pcore *pc, struct pop *op)
 	struct msg_out	 o;
 
 	if (op->kind == POP_SET) {
-		pcore_reply_init(pc, op, &o, MSG_PARENT_SET_MANIFEST_OK);
+		pcore_reply_init(pc, op, &o, MSG_PARENT_SET_MANIFEST_OK, 0);
 		if (msg_put_str(&o, pc->root_pem) == -1 ||
 		    msg_put_str(&o, pc->mesh_pem) == -1 ||
 		    msg_put_bin(&o, op->shares, op->shares_len) == -1)
 			fatalx("set reply: %s", o.err);
 	} else {
-		pcore_reply_init(pc, op, &o, MSG_PARENT_RECOVER_OK);
+		pcore_reply_init(pc, op, &o, MSG_PARENT_RECOVER_OK, 0);
 		if (msg_put_str(&o, pc->root_pem) == -1 ||
 		    msg_put_str(&o, pc->mesh_pem) == -1)
 			fatalx("recover reply: %s", o.err);

@@ -229,6 +229,9 @@ static const struct x509ca_ec_spki {
 static const struct x509ca_ec_spki *
 x509ca_ec_spki_check(const uint8_t *der, size_t len, char *err, size_t errlen)
 {
+	/* Built once per curve: a group costs more than the point check. */
+	static EC_GROUP			*groups[sizeof(x509ca_ec_spkis) /
+					    sizeof(x509ca_ec_spkis[0])];
 	const struct x509ca_ec_spki	*t;
 	EC_GROUP			*g;
 	EC_POINT			*pt;
@@ -246,9 +249,9 @@ x509ca_ec_spki_check(const uint8_t *der, size_t len, char *err, size_t errlen)
 			    "uncompressed EC points are accepted");
 			return NULL;
 		}
-		if ((g = EC_GROUP_new_by_curve_name(t->nid)) == NULL ||
-		    (pt = EC_POINT_new(g)) == NULL) {
-			EC_GROUP_free(g);
+		if (groups[i] == NULL)
+			groups[i] = EC_GROUP_new_by_curve_name(t->nid);
+		if ((g = groups[i]) == NULL || (pt = EC_POINT_new(g)) == NULL) {
 			ossl_error(err, errlen, "EC group");
 			return NULL;
 		}
@@ -256,7 +259,6 @@ x509ca_ec_spki_check(const uint8_t *der, size_t len, char *err, size_t errlen)
 		    NULL) == 1 && EC_POINT_is_on_curve(g, pt, NULL) == 1 &&
 		    EC_POINT_is_at_infinity(g, pt) == 0;
 		EC_POINT_free(pt);
-		EC_GROUP_free(g);
 		ERR_clear_error();
 		if (!ok) {
 			snprintf(err, errlen, "workload public key: point not "
@@ -336,26 +338,84 @@ x509ca_ext_conf(X509 *x, X509 *issuer, int nid, const char *value)
 	return ok;
 }
 
-/* A non-critical extension whose extnValue holds exactly val. */
+/* An extension whose extnValue holds exactly val (its DER). */
 static int
-x509ca_ext_raw(X509 *x, const char *oid, const uint8_t *val, size_t len)
+x509ca_ext_der(X509 *x, const ASN1_OBJECT *obj, int crit, const uint8_t *val,
+    size_t len)
 {
-	ASN1_OBJECT		*obj;
 	ASN1_OCTET_STRING	*os = NULL;
 	X509_EXTENSION		*ext = NULL;
 	int			 ok = 0;
 
-	if (len > INT32_MAX ||
-	    (obj = OBJ_txt2obj(oid, 1)) == NULL)
+	if (obj == NULL || len > INT32_MAX)
 		return 0;
 	if ((os = ASN1_OCTET_STRING_new()) != NULL &&
 	    ASN1_OCTET_STRING_set(os, val, (int)len) &&
-	    (ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, os)) != NULL)
+	    (ext = X509_EXTENSION_create_by_OBJ(NULL, obj, crit, os)) != NULL)
 		ok = X509_add_ext(x, ext, -1);
 	X509_EXTENSION_free(ext);
 	ASN1_OCTET_STRING_free(os);
+	return ok;
+}
+
+/* A non-critical extension, by dotted OID, whose extnValue is val. */
+static int
+x509ca_ext_raw(X509 *x, const char *oid, const uint8_t *val, size_t len)
+{
+	ASN1_OBJECT	*obj;
+	int		 ok;
+
+	if ((obj = OBJ_txt2obj(oid, 1)) == NULL)
+		return 0;
+	ok = x509ca_ext_der(x, obj, 0, val, len);
 	ASN1_OBJECT_free(obj);
 	return ok;
+}
+
+/*
+ * The leaf's fixed extensions as DER, not parsed from config text on every
+ * issuance: what "critical,CA:FALSE", "critical,digitalSignature",
+ * "clientAuth,serverAuth", SKI "hash" and AKI "keyid:always" encode to.
+ */
+static const uint8_t x509ca_leaf_bc[] = { 0x30, 0x00 };
+static const uint8_t x509ca_leaf_ku[] = { 0x03, 0x02, 0x07, 0x80 };
+static const uint8_t x509ca_leaf_eku[] = {
+	0x30, 0x14,
+	0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02,
+	0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01,
+};
+
+static int
+x509ca_leaf_fixed_exts(X509 *x, X509 *mesh)
+{
+	const ASN1_OCTET_STRING	*akid;
+	uint8_t			 ski[2 + 20], aki[4 + 20];
+	unsigned int		 n;
+
+	/* SKI "hash": SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2) */
+	if (!X509_pubkey_digest(x, EVP_sha1(), ski + 2, &n) || n != 20)
+		return 0;
+	ski[0] = 0x04;
+	ski[1] = 20;
+	/* AKI "keyid:always": the mesh CA's own SKI, which it must have */
+	if ((akid = X509_get0_subject_key_id(mesh)) == NULL ||
+	    ASN1_STRING_length(akid) != 20)
+		return 0;
+	aki[0] = 0x30;
+	aki[1] = 2 + 20;
+	aki[2] = 0x80;
+	aki[3] = 20;
+	memcpy(aki + 4, ASN1_STRING_get0_data(akid), 20);
+	return x509ca_ext_der(x, OBJ_nid2obj(NID_basic_constraints), 1,
+	    x509ca_leaf_bc, sizeof(x509ca_leaf_bc)) &&
+	    x509ca_ext_der(x, OBJ_nid2obj(NID_key_usage), 1, x509ca_leaf_ku,
+	    sizeof(x509ca_leaf_ku)) &&
+	    x509ca_ext_der(x, OBJ_nid2obj(NID_ext_key_usage), 0,
+	    x509ca_leaf_eku, sizeof(x509ca_leaf_eku)) &&
+	    x509ca_ext_der(x, OBJ_nid2obj(NID_subject_key_identifier), 0,
+	    ski, sizeof(ski)) &&
+	    x509ca_ext_der(x, OBJ_nid2obj(NID_authority_key_identifier), 0,
+	    aki, sizeof(aki));
 }
 
 static int
@@ -623,15 +683,7 @@ x509ca_leaf_exts(X509 *x, X509 *mesh, const struct x509ca_leaf *req,
 	size_t			 i, idlen;
 	int			 n = 0, ok;
 
-	if (!x509ca_ext_conf(x, mesh, NID_basic_constraints,
-	    "critical,CA:FALSE") ||
-	    !x509ca_ext_conf(x, mesh, NID_key_usage,
-	    "critical,digitalSignature") ||
-	    !x509ca_ext_conf(x, mesh, NID_ext_key_usage,
-	    "clientAuth,serverAuth") ||
-	    !x509ca_ext_conf(x, mesh, NID_subject_key_identifier, "hash") ||
-	    !x509ca_ext_conf(x, mesh, NID_authority_key_identifier,
-	    "keyid:always")) {
+	if (!x509ca_leaf_fixed_exts(x, mesh)) {
 		ossl_error(err, errlen, "leaf extensions");
 		return -1;
 	}

@@ -102,6 +102,8 @@ client_loop(const char *hp, const char *simdir, const uint8_t hostdata[32],
 	double			 t0;
 	uint32_t		 us;
 
+	signal(SIGPIPE, SIG_IGN);	/* our close_notify may meet a closed
+					 * connection: the Coordinator's first */
 	memset(&eo, 0, sizeof(eo));
 	eo.sim_dir = simdir;
 	eo.sim_hostdata = hostdata;
@@ -120,16 +122,25 @@ client_loop(const char *hp, const char *simdir, const uint8_t hostdata[32],
 	_exit(0);
 }
 
+/* CPU of one Coordinator process, by its name (parent, front, ...). */
+#define USAGE_MAX	8
+struct usage {
+	char			 comm[32];
+	unsigned long long	 ticks;
+};
+
 /*
- * utime+stime (clock ticks), RSS and PSS (kB) of pid and its children.
- * RSS counts the shared library pages once per process; PSS divides
- * them among the processes sharing them.
+ * utime+stime (clock ticks), RSS and PSS (kB) of pid and its children,
+ * in all and per process (in u, up to USAGE_MAX, by name).  RSS counts
+ * the shared library pages once per process; PSS divides them among
+ * the processes sharing them.
  */
 static void
 proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,
-    unsigned long *pss_kb)
+    unsigned long *pss_kb, struct usage u[USAGE_MAX])
 {
-	char			 path[64], buf[4096], *p;
+	char			 path[64], buf[4096], *p, *c;
+	size_t			 k;
 	FILE			*f;
 	DIR			*d;
 	struct dirent		*de;
@@ -139,6 +150,7 @@ proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,
 	pid_t			 q;
 
 	*ticks = 0;
+	memset(u, 0, USAGE_MAX * sizeof(*u));
 	*rss_kb = 0;
 	*pss_kb = 0;
 	if ((d = opendir("/proc")) == NULL)
@@ -162,6 +174,15 @@ proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,
 		if (q != pid && ppid != pid)
 			continue;
 		*ticks += ut + st;
+		*p = '\0';
+		c = (c = strchr(buf, '(')) != NULL ? c + 1 : buf;
+		for (k = 0; k < USAGE_MAX; k++)
+			if (u[k].comm[0] == '\0' || strcmp(u[k].comm, c) == 0)
+				break;
+		if (k < USAGE_MAX) {
+			snprintf(u[k].comm, sizeof(u[k].comm), "%.31s", c);
+			u[k].ticks += ut + st;
+		}
 		snprintf(path, sizeof(path), "/proc/%d/status", (int)q);
 		if ((f = fopen(path, "r")) == NULL)
 			continue;
@@ -196,6 +217,8 @@ main(int argc, char *argv[])
 	size_t			 n = 0, cap = 0, fails = 0;
 	unsigned long long	 t0, t1;
 	unsigned long		 rss0, rss1, pss0, pss1;
+	struct usage		 u0[USAGE_MAX], u1[USAGE_MAX];
+	size_t			 j, k;
 	double			 start, elapsed, secs;
 	int			 clients, i, fds[2], status;
 	pid_t			 coord;
@@ -210,7 +233,7 @@ main(int argc, char *argv[])
 	}
 	if (pipe(fds) == -1)
 		return 1;
-	proc_usage(coord, &t0, &rss0, &pss0);
+	proc_usage(coord, &t0, &rss0, &pss0, u0);
 	start = now();
 	for (i = 0; i < clients; i++) {
 		switch (fork()) {
@@ -239,7 +262,7 @@ main(int argc, char *argv[])
 		lat[n++] = us;
 	}
 	elapsed = now() - start;
-	proc_usage(coord, &t1, &rss1, &pss1);
+	proc_usage(coord, &t1, &rss1, &pss1, u1);
 	while (wait(&status) > 0)
 		;
 	if (n == 0) {
@@ -257,6 +280,15 @@ main(int argc, char *argv[])
 	printf("coordinator_cpu_seconds: %.3f\n", (double)(t1 - t0) / hz);
 	printf("coordinator_cpu_ms_per_cert: %.3f\n",
 	    (double)(t1 - t0) / hz * 1000.0 / n);
+	/* Per process; a child restarted during the run has no start. */
+	for (k = 0; k < USAGE_MAX && u1[k].comm[0] != '\0'; k++) {
+		for (j = 0; j < USAGE_MAX; j++)
+			if (strcmp(u0[j].comm, u1[k].comm) == 0)
+				break;
+		printf("cpu_ms_per_cert_%s: %.3f\n", u1[k].comm,
+		    (double)(u1[k].ticks - (j < USAGE_MAX ? u0[j].ticks : 0)) /
+		    hz * 1000.0 / n);
+	}
 	printf("coordinator_rss_kb: %lu\n", rss1);
 	printf("coordinator_pss_kb: %lu\n", pss1);
 	free(lat);

@@ -21,29 +21,46 @@ e2e_setup >/dev/null || { echo "bench_mesh: setup failed"; exit 1; }
 e2e_start >/dev/null || { echo "bench_mesh: coordinator failed"; exit 1; }
 owner set -c "127.0.0.1:$USER_PORT" deploy || { show_last; exit 1; }
 
-# Rounds of (bound, load) back to back; the machine is shared, so the
-# median of the rounds is the figure, and every round is shown.
+# Rounds of (bound, load, bound) back to back; the machine is shared, so
+# a round's bound is the mean of the one just before and just after its
+# load, the median of the rounds is the figure, and every round is shown.
 rounds=${BENCH_ROUNDS:-3}
 val() { echo "$out" | sed -n "s/^$1: //p"; }
-: >"$CW/rounds"
-for r in $(seq 1 "$rounds"); do
-	speed=$("$OPENSSL" speed -seconds 2 ecdsap384 ecdsap256 ecdhx25519 2>/dev/null)
+# One bound measurement: sets sign384 verify384 sign256 x25519 (ops/s)
+# and bound (ms).
+measure_bound() {
+	speed=$("$OPENSSL" speed -seconds 1 ecdsap384 ecdsap256 ecdhx25519 \
+	    2>/dev/null)
 	sign384=$(echo "$speed" | awk '/384 bits ecdsa/ {print $(NF-1)}')
 	verify384=$(echo "$speed" | awk '/384 bits ecdsa/ {print $NF}')
 	sign256=$(echo "$speed" | awk '/256 bits ecdsa/ {print $(NF-1)}')
 	x25519=$(echo "$speed" | awk '/ecdh \(X25519\)/ {print $NF}')
-	bound=$(awk -v a="$sign384" -v b="$verify384" -v c="$sign256" -v d="$x25519" \
-	    'BEGIN { printf "%.3f", 1000 * (1/a + 1/b + 1/c + 2/d) }')
+	[ -n "$sign384" ] && [ -n "$verify384" ] && [ -n "$sign256" ] &&
+	    [ -n "$x25519" ] || { echo "bench_mesh: openssl speed failed" >&2;
+	    exit 1; }
+	bound=$(awk -v a="$sign384" -v b="$verify384" -v c="$sign256" \
+	    -v d="$x25519" 'BEGIN { printf "%.4f", 1000 * (1/a + 1/b + 1/c + 2/d) }')
+}
+: >"$CW/rounds"
+for r in $(seq 1 "$rounds"); do
+	measure_bound
+	before=$bound
 	out=$("$top_builddir/tests/bench/bench_mesh" "127.0.0.1:$MESH_PORT" \
 	    "$WS/sim" "$(hostdata web)" "$clients" "$seconds" "$coord_pid") || {
 		echo "$out"; echo "bench_mesh: run failed"; exit 1; }
+	measure_bound
+	after=$bound
+	bound=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.3f", (a + b) / 2 }')
 	ratio=$(awk -v a="$(val coordinator_cpu_ms_per_cert)" -v b="$bound" \
 	    'BEGIN { printf "%.2f", a / b }')
 	echo "$(val certs_per_second) $ratio $(val p50_ms) $(val p99_ms) $(val coordinator_cpu_ms_per_cert) $bound $(val coordinator_rss_kb) $(val coordinator_pss_kb) $(val failures)" >>"$CW/rounds"
-	printf '  round %d: %s certs/s, p50 %s ms, p99 %s ms, CPU %s ms/cert, bound %s ms (P-384 sign %s/s, verify %s/s, P-256 sign %s/s, X25519 %s/s), ratio %s\n' \
+	printf '  round %d: %s certs/s, p50 %s ms, p99 %s ms, CPU %s ms/cert, bound %s ms (%s before, %s after: P-384 sign %s/s, verify %s/s, P-256 sign %s/s, X25519 %s/s), ratio %s\n' \
 	    "$r" "$(val certs_per_second)" "$(val p50_ms)" "$(val p99_ms)" \
-	    "$(val coordinator_cpu_ms_per_cert)" "$bound" "$sign384" "$verify384" \
-	    "$sign256" "$x25519" "$ratio"
+	    "$(val coordinator_cpu_ms_per_cert)" "$bound" "$before" "$after" \
+	    "$sign384" "$verify384" "$sign256" "$x25519" "$ratio"
+	echo "$out" | sed -n 's/^cpu_ms_per_cert_\([^:]*\): \(.*\)/\1 \2/p' |
+	    awk '{ s = s sprintf("%s%s %s", NR > 1 ? ", " : "", $1, $2) }
+	    END { print "    CPU ms/cert by process: " s }'
 done
 # Median of column $1 over the rounds.
 median() {

@@ -238,6 +238,7 @@ child(const struct tcase *tc, int s, int errfd)
 	if ((c = ipc_chan_new(s, tc->peer, tc->chanmax ? tc->chanmax : 4096,
 	    err, sizeof(err))) == NULL)
 		_exit(3);
+	ipc_chan_pass_fds(c);	/* the fd rules are under test */
 	if (tc->regtype != 0 &&
 	    ipc_request_new(c, tc->regtype, tc->reggen) != 1)
 		_exit(4);

@@ -158,6 +158,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		close(sp[0]);
 		return 0;
 	}
+	/* both readers: exact with fds, or read-ahead refusing them */
+	if ((cfg >> 5) & 1)
+		ipc_chan_pass_fds(c);
 	/* two outstanding requests so that replies can be valid */
 	ipc_request_new(c, MSG_FRONT_STATUS_REQ, 0);
 	ipc_request_new(c, MSG_FRONT_STATUS_REQ, 1);

@@ -6,14 +6,17 @@
  *   e2e_client foreign-nonce  HOST:PORT SIMDIR HOSTDATA_HEX
  *   e2e_client replay         HOST:PORT SIMDIR HOSTDATA_HEX
  *   e2e_client other-key      HOST:PORT SIMDIR HOSTDATA_HEX
+ *   e2e_client spent          HOST:PORT SIMDIR HOSTDATA_HEX
  *   e2e_client recover-stranger HOST:PORT
  *
  * mesh-ok exits 0 when a certificate comes back.  The attacks exit 0
  * when the Coordinator refuses with the expected error code, and print
- * what happened; 1 otherwise.
+ * what happened; 1 otherwise.  spent asks twice on one connection and
+ * exits 0 when the second request finds it closed.
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +139,14 @@ mesh_mode(const char *mode, const char *hp)
 		    &wirelen) == 0)
 			rc = mesh_cert(&a, wire, wirelen, spki1, spki1len) == 0 ?
 			    0 : 1;
+	} else if (strcmp(mode, "spent") == 0) {
+		/* The first answer spends the nonce and ends the connection:
+		 * no error frame, the transport is closed. */
+		if (make_evidence(a.server_nonce, spki1, spki1len, &wire,
+		    &wirelen) == 0 &&
+		    mesh_cert(&a, wire, wirelen, spki1, spki1len) == 0)
+			rc = mesh_cert(&a, wire, wirelen, spki1, spki1len) ==
+			    -1 ? 0 : 1;
 	} else if (strcmp(mode, "other-key") == 0) {
 		/* Evidence proves key 1; the request asks for key 2. */
 		if (make_evidence(a.server_nonce, spki1, spki1len, &wire,
@@ -236,6 +247,7 @@ main(int argc, char *argv[])
 	char			 err[512];
 	int			 rc;
 
+	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an answer */
 	if (argc == 3 && strcmp(argv[1], "recover-stranger") == 0)
 		return recover_stranger(argv[2]);
 	if (argc != 5 || hex_decode(argv[4], strlen(argv[4]), hostdata,

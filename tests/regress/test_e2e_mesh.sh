@@ -70,6 +70,8 @@ check "evidence replayed on a new connection is refused" \
     "$E2E_CLIENT" replay "127.0.0.1:$MESH_PORT" "$WS/sim" "$hd"
 check "evidence covering another key is refused" \
     "$E2E_CLIENT" other-key "127.0.0.1:$MESH_PORT" "$WS/sim" "$hd"
+check "the Coordinator closes the connection after MESH_CERT" \
+    "$E2E_CLIENT" spent "127.0.0.1:$MESH_PORT" "$WS/sim" "$hd"
 
 # Updates.
 cp "$WS/manifest.json" "$CW/manifest.1.json"

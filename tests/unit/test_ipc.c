@@ -280,6 +280,7 @@ test_fds(void)
 	    sizeof(err));
 	rx = ipc_chan_new(sp[1], PROC_FRONT, IPC_MAXLEN_DEFAULT, err,
 	    sizeof(err));
+	ipc_chan_pass_fds(rx);
 	if (pipe(p) == -1)
 		return;
 	fd = dup(p[0]);		/* the channel closes what it sent */
@@ -303,6 +304,7 @@ test_fds(void)
 	w = -1;
 	ipc_chan_free(rx);
 	rx = pair(&w, IPC_MAXLEN_DEFAULT);
+	ipc_chan_pass_fds(rx);
 	put_be32(frame, 6);
 	memcpy(frame + MSG_HDRLEN, "\x94\x01\x00\x00\x90\xc0", 6);
 	before = count_fds();
@@ -317,6 +319,7 @@ test_fds(void)
 
 	/* more fds than the control buffer holds: MSG_CTRUNC */
 	rx = pair(&w, IPC_MAXLEN_DEFAULT);
+	ipc_chan_pass_fds(rx);
 	before = count_fds();
 	ok(send_fds(w, frame, sizeof(frame), p[0], 12) ==
 	    (ssize_t)sizeof(frame), "sent a frame with twelve fds");
@@ -329,6 +332,7 @@ test_fds(void)
 
 	/* an fd riding on the middle of a frame */
 	rx = pair(&w, IPC_MAXLEN_DEFAULT);
+	ipc_chan_pass_fds(rx);
 	before = count_fds();
 	ok(write(w, frame, MSG_HDRLEN) == MSG_HDRLEN &&
 	    recv1(rx, &f, &len, &fd) == IPC_AGAIN, "header alone");
@@ -339,8 +343,97 @@ test_fds(void)
 	ok(count_fds() == before, "and closed");
 	ipc_chan_free(rx);
 	close(w);
+
+	/* a channel that reads ahead carries no fds at all */
+	rx = pair(&w, IPC_MAXLEN_DEFAULT);
+	before = count_fds();
+	ok(send_fds(w, frame, sizeof(frame), p[0], 1) ==
+	    (ssize_t)sizeof(frame) && recv1(rx, &f, &len, &fd) == IPC_ERROR &&
+	    strcmp(err, "fd on a channel that carries none") == 0,
+	    "fd on a read-ahead channel refused: %s", err);
+	ok(count_fds() == before, "and closed");
+	ipc_chan_free(rx);
+	close(w);
 	close(p[0]);
 	close(p[1]);
+}
+
+/* Read-ahead: several frames per recvmsg, split anywhere, big ones too. */
+static void
+test_readahead(void)
+{
+	struct ipc_chan		*rx;
+	const struct ipc_stats	*st;
+	struct msg_out		 o;
+	uint8_t			*f, *stream, *big;
+	size_t			 len, biglen = 3 * IPC_RBUF, off, n, i, bn;
+	size_t			 ends[9];
+	int			 w, fd, rv, frames = 0, bad = 0;
+
+	if ((big = calloc(1, biglen)) == NULL ||
+	    (stream = malloc(8 * (MSG_HDRLEN + 64) + MSG_HDRLEN + biglen +
+	    64)) == NULL)
+		abort();
+	memset(big, 0x5a, biglen);
+	/* seven small frames, one bigger than the read-ahead, one small */
+	for (off = 0, i = 0; i < 9; i++) {
+		msg_out_init(&o, i == 7 ? MSG_PARENT_SET_MANIFEST_OK :
+		    MSG_FRONT_CONN_CLOSED, (uint32_t)i, 0);
+		if (i == 7) {
+			msg_put_u32(&o, 7);
+			msg_put_str(&o, "x");
+			msg_put_str(&o, "y");
+			msg_put_bin(&o, big, biglen);
+		} else
+			msg_put_u32(&o, (uint32_t)i);
+		if (msg_out_finish(&o, err, sizeof(err)) == -1)
+			abort();
+		memcpy(stream + off, o.buf, MSG_HDRLEN + o.len);
+		off += MSG_HDRLEN + o.len;
+		ends[i] = off;
+		msg_out_free(&o);
+	}
+	rx = pair(&w, IPC_MAXLEN_FRONT);
+	/* one write for all: the reader takes them from its read-ahead */
+	for (n = 0; n < off; n += (size_t)rv)
+		if ((rv = (int)write(w, stream + n, off - n)) <= 0)
+			abort();
+	while ((rv = recv1(rx, &f, &len, &fd)) == IPC_FRAME) {
+		bn = frames == 7 ? biglen : 0;
+		if (fd != -1 || (bn != 0 && (len < bn ||
+		    memcmp(f + len - bn, big, bn) != 0)))
+			bad++;
+		frames++;
+		free(f);
+	}
+	st = ipc_chan_stats(rx);
+	ok(rv == IPC_AGAIN && frames == 9 && bad == 0 &&
+	    st->frames_in == 9, "nine frames, one over the read-ahead, "
+	    "from one write (%d, %d bad)", frames, bad);
+	ipc_chan_free(rx);
+	close(w);
+
+	/* byte by byte, then EOF in the middle of a frame */
+	rx = pair(&w, IPC_MAXLEN_FRONT);
+	frames = 0;
+	for (n = 0; n < ends[1] + 2; n++) {
+		if (write(w, stream + n, 1) != 1)
+			abort();
+		while ((rv = recv1(rx, &f, &len, &fd)) == IPC_FRAME) {
+			frames++;
+			free(f);
+		}
+		if (rv != IPC_AGAIN)
+			break;
+	}
+	close(w);
+	rv = recv1(rx, &f, &len, &fd);
+	ok(frames == 2 && rv == IPC_ERROR && strstr(err, "EOF in the "
+	    "middle of a frame header (2 of 4 bytes)") != NULL,
+	    "byte by byte: two frames, then EOF mid-header: %s", err);
+	ipc_chan_free(rx);
+	free(stream);
+	free(big);
 }
 
 static void
@@ -465,6 +558,7 @@ main(void)
 	test_partial();
 	test_limits();
 	test_fds();
+	test_readahead();
 	test_writes();
 	test_requests();
 	return tap_done();

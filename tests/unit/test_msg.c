@@ -457,6 +457,69 @@ test_getters(void)
 	raw_end(&r, &m);
 }
 
+/* Secret frames have a fixed buffer; others grow, up to their limit. */
+static void
+test_out_growth(void)
+{
+	static const struct msg_typeinfo tab[] = {
+		[1] = { "T_BIG", 1, 3 * MSG_OUT_FIRST, 0, 0 },
+		[2] = { "T_SECRET", 1, 3 * MSG_OUT_FIRST, MSGT_SECRET, 0 },
+	};
+	struct msg_out	 o;
+	struct msg	 m;
+	uint8_t		*big, *back = NULL;
+	size_t		 n, room;
+
+	if ((big = malloc(3 * MSG_OUT_FIRST)) == NULL)
+		abort();
+	memset(big, 0xa5, 3 * MSG_OUT_FIRST);
+	ok(msg_out_init_table(&o, tab, 3, 0, 1, 0, 0) == 0 &&
+	    o.cap == MSG_OUT_FIRST && o.limit == 3 * MSG_OUT_FIRST,
+	    "a plain frame starts small");
+	room = o.limit - o.len - 3;	/* bin16 header */
+	ok(msg_put_bin(&o, big, room) == 0 && o.cap == o.limit &&
+	    msg_out_finish(&o, err, sizeof(err)) == 0,
+	    "and grows to exactly its limit");
+	ok(msg_decode(&m, tab, 3, o.buf + MSG_HDRLEN, o.len, err,
+	    sizeof(err)) == 0 && msg_get_bin(&m, &back, &n, room) == 0 &&
+	    n == room && memcmp(back, big, n) == 0 && msg_end(&m) == 0,
+	    "what it grew to holds the field");
+	free(back);
+	msg_clear(&m);
+	msg_out_free(&o);
+	ok(msg_out_init_table(&o, tab, 3, 0, 1, 0, 0) == 0 &&
+	    msg_put_bin(&o, big, room + 1) == -1 && o.len <= o.limit &&
+	    msg_out_finish(&o, err, sizeof(err)) == -1 &&
+	    strstr(err, "over 12288 bytes"),
+	    "one byte past the limit refused: %s", err);
+	msg_out_free(&o);
+
+	ok(msg_out_init_table(&o, tab, 3, 0, 2, 0, 0) == 0 &&
+	    o.cap == o.limit && o.limit == 3 * MSG_OUT_FIRST,
+	    "a secret frame gets its whole buffer at once");
+	msg_out_free(&o);
+	/* msg_out_init_cap: payload plus slack, never more than maxlen */
+	ok(msg_out_init_cap(&o, MSG_PARENT_MESH_CERT_OK, 1, 0, 1000) == 0 &&
+	    o.secret && o.cap == o.limit &&
+	    o.limit == 1000 + MSG_OUT_SLACK(5),
+	    "a sized secret frame: payload plus MSG_OUT_SLACK");
+	ok(msg_put_u32(&o, UINT32_MAX) == 0 &&
+	    msg_put_str(&o, "m") == 0 && msg_put_str(&o, "c") == 0 &&
+	    msg_put_str(&o, "r") == 0 && msg_put_bin(&o, big, 996) == 0 &&
+	    msg_out_finish(&o, err, sizeof(err)) == 0,
+	    "holds its worst case (u32 and 1000 bytes of payload)");
+	msg_out_free(&o);
+	ok(msg_out_init_cap(&o, MSG_PARENT_MESH_CERT_OK, 1, 0, 10) == 0 &&
+	    msg_put_u32(&o, 1) == 0 && msg_put_bin(&o, big, 100) == -1,
+	    "and refuses more than it was sized for");
+	msg_out_free(&o);
+	ok(msg_out_init_cap(&o, MSG_PARENT_MESH_CERT_OK, 1, 0, SIZE_MAX) ==
+	    0 && o.limit == msg_types[MSG_PARENT_MESH_CERT_OK].maxlen,
+	    "a payload past maxlen gets maxlen");
+	msg_out_free(&o);
+	free(big);
+}
+
 static void
 test_out(void)
 {
@@ -544,6 +607,7 @@ test_out(void)
 	ok(msg_out_init(&o, 12345, 0, 0) == -1 && o.buf == NULL,
 	    "unknown type refused by the encoder");
 	msg_out_free(&o);
+	test_out_growth();
 }
 
 static void

@@ -241,6 +241,39 @@ test_hierarchy(struct castate *st)
 	free(pem);
 }
 
+/* The leaf's fixed extensions, criticality and key identifiers. */
+static int
+leaf_fixed_exts_ok(X509 *leaf, X509 *mesh)
+{
+	static const struct { int nid, crit; } want[] = {
+		{ NID_basic_constraints, 1 }, { NID_key_usage, 1 },
+		{ NID_ext_key_usage, 0 }, { NID_subject_key_identifier, 0 },
+		{ NID_authority_key_identifier, 0 },
+	};
+	const ASN1_OCTET_STRING	*skid, *akid, *meshskid;
+	uint8_t			 md[20];
+	unsigned int		 n;
+	size_t			 i;
+	int			 loc;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if ((loc = X509_get_ext_by_NID(leaf, want[i].nid, -1)) < 0 ||
+		    X509_EXTENSION_get_critical(X509_get_ext(leaf, loc)) !=
+		    want[i].crit ||
+		    X509_get_ext_by_NID(leaf, want[i].nid, loc) >= 0)
+			return 0;
+	skid = X509_get0_subject_key_id(leaf);
+	akid = X509_get0_authority_key_id(leaf);
+	meshskid = X509_get0_subject_key_id(mesh);
+	return skid != NULL && akid != NULL && meshskid != NULL &&
+	    X509_pubkey_digest(leaf, EVP_sha1(), md, &n) && n == 20 &&
+	    ASN1_STRING_length(skid) == 20 &&
+	    memcmp(ASN1_STRING_get0_data(skid), md, 20) == 0 &&
+	    ASN1_OCTET_STRING_cmp(akid, meshskid) == 0 &&
+	    X509_get0_authority_issuer(leaf) == NULL &&
+	    X509_get0_authority_serial(leaf) == NULL;
+}
+
 static void
 test_leaf(struct castate *st, time_t now)
 {
@@ -306,6 +339,9 @@ test_leaf(struct castate *st, time_t now)
 	ok(X509_get_key_usage(leaf) == KU_DIGITAL_SIGNATURE,
 	    "KU is digitalSignature");
 	ok(X509_check_ca(leaf) == 0, "leaf is not a CA");
+	ok(leaf_fixed_exts_ok(leaf, mesh), "basicConstraints and keyUsage "
+	    "critical, EKU, SKI and AKI not; SKI is the key's SHA-1, AKI the "
+	    "mesh CA's SKI");
 	ok(X509_check_purpose(leaf, X509_PURPOSE_SSL_SERVER, 0) == 1 &&
 	    X509_check_purpose(leaf, X509_PURPOSE_SSL_CLIENT, 0) == 1,
 	    "usable for TLS server and client");
