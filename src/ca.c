@@ -242,26 +242,23 @@ ca_recover(struct ipc_chan *c, struct msg *m, void *arg)
 	ca_send(c, &o);
 }
 
-static void
-ca_pem(const struct castate *st, enum castate_cert w, char **pem,
-    size_t *len)
+static const char *
+ca_pem(const struct castate *st, enum castate_cert w, size_t *len)
 {
-	char	err[CA_ERRLEN];
+	const char	*pem;
 
-	if (castate_cert_pem(st, w, pem, len, err, sizeof(err)) == -1)
-		fatalx("certificate: %s", err);
+	if ((pem = castate_pem(st, w, len)) == NULL)
+		fatalx("certificate %d: none", (int)w);
+	return pem;
 }
 
 static void
 ca_put_pem(struct msg_out *o, const struct castate *st, enum castate_cert w)
 {
-	char	*pem;
 	size_t	 len;
 
-	ca_pem(st, w, &pem, &len);
-	if (msg_put_str(o, pem) == -1)
+	if (msg_put_str(o, ca_pem(st, w, &len)) == -1)
 		fatalx("%s", o->err);
-	free(pem);
 }
 
 static void
@@ -367,16 +364,16 @@ ca_issue_build(const struct x509ca_leaf *req, const char *secret_id,
     char **chain, uint8_t *secret, size_t *secretlen, char *err,
     size_t errlen)
 {
-	char	*a = NULL, *b = NULL;
-	size_t	 alen, blen;
-	int	 rc = -1;
+	const char	*b;
+	char		*a = NULL;
+	size_t		 alen, blen;
+	int		 rc = -1;
 
 	*secretlen = 0;
 	if (castate_issue_leaf_pem(ca_active.st, req, 0, &a, &alen, err,
-	    errlen) == -1 ||
-	    castate_cert_pem(ca_active.st, CASTATE_INTERMEDIATE, &b, &blen,
-	    err, errlen) == -1)
+	    errlen) == -1)
 		goto out;
+	b = ca_pem(ca_active.st, CASTATE_INTERMEDIATE, &blen);
 	if ((*chain = malloc(alen + blen + 1)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -396,7 +393,6 @@ ca_issue_build(const struct x509ca_leaf *req, const char *secret_id,
 	rc = 0;
  out:
 	free(a);
-	free(b);
 	return rc;
 }
 
@@ -409,7 +405,8 @@ ca_issue(struct ipc_chan *c, struct msg *m, void *arg)
 	uint8_t			*pub = NULL, *evw = NULL;
 	uint8_t			 secret[SEED_WORKLOAD_SECRET_LEN];
 	char			**sans = NULL, *peer = NULL, *sid = NULL;
-	char			*chain = NULL, *mesh = NULL, *root = NULL;
+	const char		*mesh, *root;
+	char			*chain = NULL;
 	char			 err[CA_ERRLEN];
 	size_t			 publen, nsans, evlen, secretlen, meshlen;
 	size_t			 rootlen;
@@ -445,8 +442,8 @@ ca_issue(struct ipc_chan *c, struct msg *m, void *arg)
 		ca_issue_fail(c, m, err);
 		goto out;
 	}
-	ca_pem(ca_active.st, CASTATE_MESH, &mesh, &meshlen);
-	ca_pem(ca_active.st, CASTATE_ROOT, &root, &rootlen);
+	mesh = ca_pem(ca_active.st, CASTATE_MESH, &meshlen);
+	root = ca_pem(ca_active.st, CASTATE_ROOT, &rootlen);
 	/* MSGT_SECRET: a fixed buffer, sized to what it holds. */
 	if (msg_out_init_cap(&o, MSG_CA_ISSUE_OK, m->reqid, m->gen,
 	    meshlen + strlen(chain) + rootlen + secretlen) == -1 ||
@@ -457,8 +454,6 @@ ca_issue(struct ipc_chan *c, struct msg *m, void *arg)
 	ca_send(c, &o);		/* zeroed when written */
  out:
 	OPENSSL_cleanse(secret, sizeof(secret));
-	free(mesh);
-	free(root);
 	evidence_free(&ev);
 	free(chain);
 	free(pub);

@@ -22,6 +22,12 @@ struct castate {
 	EVP_PKEY		*mesh_key;
 	X509			*intermediate;
 	X509			*mesh;
+	/*
+	 * PEM of root, intermediate and mesh (by enum castate_cert - 1):
+	 * every issuance sends them, and they change only here.
+	 */
+	char			*pem[3];
+	size_t			 pemlen[3];
 };
 
 static struct castate *
@@ -38,6 +44,8 @@ castate_build(const uint8_t *seed, size_t seedlen, const uint8_t *salt,
 	    errlen)) == NULL ||
 	    (st->root = x509ca_root_new(seed_engine_root_key(st->eng), now,
 	    err, errlen)) == NULL ||
+	    pki_cert_to_pem(st->root, &st->pem[CASTATE_ROOT - 1],
+	    &st->pemlen[CASTATE_ROOT - 1], err, errlen) == -1 ||
 	    castate_rotate_mesh(st, now, err, errlen) == -1) {
 		castate_free(st);
 		return NULL;
@@ -69,6 +77,8 @@ castate_recover(const uint8_t *seed, size_t seedlen, const uint8_t *salt,
 void
 castate_free(struct castate *st)
 {
+	size_t	 i;
+
 	if (st == NULL)
 		return;
 	seed_engine_free(st->eng);
@@ -76,6 +86,8 @@ castate_free(struct castate *st)
 	EVP_PKEY_free(st->mesh_key);
 	X509_free(st->intermediate);
 	X509_free(st->mesh);
+	for (i = 0; i < 3; i++)
+		free(st->pem[i]);
 	free(st);
 }
 
@@ -84,22 +96,35 @@ castate_rotate_mesh(struct castate *st, time_t now, char *err, size_t errlen)
 {
 	EVP_PKEY	*key;
 	X509		*inter = NULL, *mesh = NULL;
+	char		*ipem = NULL, *mpem = NULL;
+	size_t		 ilen, mlen;
 
 	if ((key = seed_mesh_ca_key_new(err, errlen)) == NULL)
 		return -1;
 	if ((inter = x509ca_intermediate_new(key, st->root,
 	    seed_engine_root_key(st->eng), now, err, errlen)) == NULL ||
-	    (mesh = x509ca_mesh_new(key, now, err, errlen)) == NULL) {
+	    (mesh = x509ca_mesh_new(key, now, err, errlen)) == NULL ||
+	    pki_cert_to_pem(inter, &ipem, &ilen, err, errlen) == -1 ||
+	    pki_cert_to_pem(mesh, &mpem, &mlen, err, errlen) == -1) {
+		free(ipem);
+		X509_free(mesh);
 		X509_free(inter);
 		EVP_PKEY_free(key);
 		return -1;
 	}
+	/* All or nothing: a failed rotation leaves the old mesh CA whole. */
 	EVP_PKEY_free(st->mesh_key);
 	X509_free(st->intermediate);
 	X509_free(st->mesh);
+	free(st->pem[CASTATE_INTERMEDIATE - 1]);
+	free(st->pem[CASTATE_MESH - 1]);
 	st->mesh_key = key;
 	st->intermediate = inter;
 	st->mesh = mesh;
+	st->pem[CASTATE_INTERMEDIATE - 1] = ipem;
+	st->pemlen[CASTATE_INTERMEDIATE - 1] = ilen;
+	st->pem[CASTATE_MESH - 1] = mpem;
+	st->pemlen[CASTATE_MESH - 1] = mlen;
 	return 0;
 }
 
@@ -179,17 +204,13 @@ castate_cert(const struct castate *st, enum castate_cert which)
 	return NULL;
 }
 
-int
-castate_cert_pem(const struct castate *st, enum castate_cert which,
-    char **pemp, size_t *lenp, char *err, size_t errlen)
+const char *
+castate_pem(const struct castate *st, enum castate_cert which, size_t *lenp)
 {
-	X509	*c;
-
-	if ((c = castate_cert(st, which)) == NULL) {
-		snprintf(err, errlen, "unknown certificate %d", (int)which);
-		return -1;
-	}
-	return pki_cert_to_pem(c, pemp, lenp, err, errlen);
+	if (which < CASTATE_ROOT || which > CASTATE_MESH)
+		return NULL;
+	*lenp = st->pemlen[which - 1];
+	return st->pem[which - 1];
 }
 
 int

@@ -62,8 +62,9 @@ int		 castate_verify_transition(const struct castate *,
 		    size_t);
 /* Public material. */
 X509		*castate_cert(const struct castate *, enum castate_cert);
-int		 castate_cert_pem(const struct castate *, enum castate_cert,
-		    char **, size_t *, char *, size_t);
+/* Its PEM (NUL-terminated), owned by the state until the next rotation. */
+const char	*castate_pem(const struct castate *, enum castate_cert,
+		    size_t *);
 /* SPKI DER of the transaction-signing public key (for the store). */
 int		 castate_tx_pub_der(const struct castate *, uint8_t **,
 		    size_t *, char *, size_t);

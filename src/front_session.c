@@ -467,6 +467,20 @@ front_session_request(struct front_session *s, const uint8_t *frame,
 	return rv;
 }
 
+/*
+ * Starts the client frame answering m.  A sized frame is as big as the
+ * parent's (the same fields, less its header and conn, plus slack): it
+ * is fixed from the start, as a secret frame must be and a large one
+ * had better be.
+ */
+static int
+front_answer_init(struct front_session *s, struct msg *m, struct msg_out *o,
+    uint32_t type, int sized)
+{
+	return msg_out_init_table(o, wire_types, WIRE_TYPE_MAX,
+	    sized ? m->len + 64 : 0, type, s->reqid, m->gen);
+}
+
 /* Fields of an OK answer, type by type; the client frame is *o. */
 static int
 front_answer_ok(struct front_session *s, struct msg *m, struct msg_out *o)
@@ -484,8 +498,7 @@ front_answer_ok(struct front_session *s, struct msg *m, struct msg_out *o)
 		    msg_get_bin(m, &bin, &binlen, WIRE_MAX_EVIDENCE) == -1 ||
 		    msg_end(m) == -1)
 			break;
-		if (msg_out_init_table(o, wire_types, WIRE_TYPE_MAX, 0,
-		    WIRE_HELLO_OK, s->reqid, m->gen) == -1 ||
+		if (front_answer_init(s, m, o, WIRE_HELLO_OK, 0) == -1 ||
 		    msg_put_u32(o, s->version) == -1 ||
 		    msg_put_bin(o, nonce, sizeof(nonce)) == -1 ||
 		    msg_put_bin(o, bin, binlen) == -1)
@@ -499,8 +512,8 @@ front_answer_ok(struct front_session *s, struct msg *m, struct msg_out *o)
 		    msg_get_bin(m, &bin, &binlen, WIRE_MAX_MANIFEST) == -1 ||
 		    msg_end(m) == -1)
 			break;
-		if (msg_out_init_table(o, wire_types, WIRE_TYPE_MAX, 0,
-		    WIRE_SET_MANIFEST_OK, s->reqid, m->gen) == -1 ||
+		if (front_answer_init(s, m, o, WIRE_SET_MANIFEST_OK,
+		    0) == -1 ||
 		    msg_put_str(o, s1) == -1 || msg_put_str(o, s2) == -1 ||
 		    msg_put_bin(o, bin, binlen) == -1)
 			break;
@@ -517,10 +530,8 @@ front_answer_ok(struct front_session *s, struct msg *m, struct msg_out *o)
 		    msg_get_bin(m, &bin, &binlen, WIRE_MAX_SIGNATURE) == -1 ||
 		    msg_end(m) == -1)
 			break;
-		/* As big as the parent's frame: the same fields, less conn. */
-		if (msg_out_init_table(o, wire_types, WIRE_TYPE_MAX,
-		    m->len + 64, WIRE_GET_MANIFESTS_OK, s->reqid, m->gen) ==
-		    -1 || msg_put_bin_array(o, mans, nmans) == -1 ||
+		if (front_answer_init(s, m, o, WIRE_GET_MANIFESTS_OK,
+		    1) == -1 || msg_put_bin_array(o, mans, nmans) == -1 ||
 		    msg_put_bin_array(o, pols, npols) == -1 ||
 		    msg_put_str(o, s1) == -1 || msg_put_str(o, s2) == -1 ||
 		    msg_put_bin(o, latest, sizeof(latest)) == -1 ||
@@ -533,8 +544,7 @@ front_answer_ok(struct front_session *s, struct msg *m, struct msg_out *o)
 		    msg_get_str(m, &s2, WIRE_MAX_PEM) == -1 ||
 		    msg_end(m) == -1)
 			break;
-		if (msg_out_init_table(o, wire_types, WIRE_TYPE_MAX, 0,
-		    WIRE_RECOVER_OK, s->reqid, m->gen) == -1 ||
+		if (front_answer_init(s, m, o, WIRE_RECOVER_OK, 0) == -1 ||
 		    msg_put_str(o, s1) == -1 || msg_put_str(o, s2) == -1)
 			break;
 		rv = 0;
@@ -552,10 +562,7 @@ front_answer_ok(struct front_session *s, struct msg *m, struct msg_out *o)
 			msg_error(m, "workload secret of %zu bytes", binlen);
 			break;
 		}
-		/* Secret, so fixed: as big as the parent's frame, which
-		 * has the same fields and conn. */
-		if (msg_out_init_table(o, wire_types, WIRE_TYPE_MAX,
-		    m->len + 64, WIRE_MESH_CERT_OK, s->reqid, m->gen) == -1 ||
+		if (front_answer_init(s, m, o, WIRE_MESH_CERT_OK, 1) == -1 ||
 		    msg_put_str(o, s1) == -1 || msg_put_str(o, s2) == -1 ||
 		    msg_put_str(o, s3) == -1 ||
 		    msg_put_bin(o, bin, binlen) == -1)

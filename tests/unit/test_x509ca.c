@@ -195,6 +195,25 @@ test_classify(void)
 	    "NULL SAN refused");
 }
 
+/* The cached PEM is the PEM of the certificate the state holds now. */
+static int
+pem_current(struct castate *st, enum castate_cert w)
+{
+	const char	*cached;
+	char		*pem;
+	size_t		 len, clen;
+	int		 same;
+
+	if ((cached = castate_pem(st, w, &clen)) == NULL ||
+	    pki_cert_to_pem(castate_cert(st, w), &pem, &len, err,
+	    sizeof(err)) == -1)
+		return 0;
+	same = len == clen && strlen(cached) == clen &&
+	    memcmp(pem, cached, len) == 0;
+	free(pem);
+	return same;
+}
+
 static void
 test_hierarchy(struct castate *st)
 {
@@ -202,7 +221,7 @@ test_hierarchy(struct castate *st)
 	X509		*inter = castate_cert(st, CASTATE_INTERMEDIATE);
 	X509		*mesh = castate_cert(st, CASTATE_MESH);
 	EVP_PKEY	*rk = X509_get0_pubkey(root), *mk = X509_get0_pubkey(mesh);
-	char		*pem;
+	const char	*pem;
 	size_t		 len;
 
 	ok(root && inter && mesh, "root, intermediate and mesh CA exist");
@@ -235,10 +254,15 @@ test_hierarchy(struct castate *st)
 	    "intermediate AKI = root SKI");
 	ok(ASN1_INTEGER_cmp(X509_get0_serialNumber(inter),
 	    X509_get0_serialNumber(mesh)) != 0, "serials differ");
-	ok(castate_cert_pem(st, CASTATE_ROOT, &pem, &len, err,
-	    sizeof(err)) == 0 && strncmp(pem, "-----BEGIN CERTIFICATE-----",
-	    27) == 0, "root exports as PEM");
-	free(pem);
+	ok((pem = castate_pem(st, CASTATE_ROOT, &len)) != NULL &&
+	    strncmp(pem, "-----BEGIN CERTIFICATE-----", 27) == 0,
+	    "root exports as PEM");
+	ok(pem_current(st, CASTATE_ROOT) && pem_current(st,
+	    CASTATE_INTERMEDIATE) && pem_current(st, CASTATE_MESH),
+	    "cached PEMs are the certificates'");
+	ok(castate_pem(st, (enum castate_cert)0, &len) == NULL &&
+	    castate_pem(st, (enum castate_cert)(CASTATE_MESH + 1), &len) ==
+	    NULL, "no PEM for an unknown certificate");
 }
 
 /* The leaf's fixed extensions, criticality and key identifiers. */
@@ -689,6 +713,9 @@ main(int argc, char *argv[])
 	    "new leaf chains to the unchanged root via the new intermediate");
 	ok(X509_cmp(root1, castate_cert(st, CASTATE_ROOT)) == 0,
 	    "root certificate unchanged by rotation");
+	ok(pem_current(st, CASTATE_ROOT) && pem_current(st,
+	    CASTATE_INTERMEDIATE) && pem_current(st, CASTATE_MESH),
+	    "cached PEMs follow the rotation");
 	ok(pki_cert_verify(leaf, chain, castate_cert(st, CASTATE_ROOT), now,
 	    err, sizeof(err)) == -1,
 	    "old leaf does not chain via the new intermediate");
