@@ -6,9 +6,10 @@
  *
  * Each client process loops: TLS + HELLO, sim evidence over the nonce
  * and a fresh P-256 key, MESH_CERT.  Prints certificates per second,
- * p50/p99 latency, the Coordinator's CPU seconds per certificate (all
- * four processes, from /proc) and their total RSS, one "key: value"
- * line each, for bench_mesh.sh to compare with openssl speed.
+ * p50/p99 latency, the share of the machine busy during the load, the
+ * Coordinator's CPU seconds per certificate (all four processes, from
+ * /proc) and their total RSS, one "key: value" line each, for
+ * bench_mesh.sh to compare with openssl speed.
  */
 #include "config.h"
 
@@ -201,6 +202,30 @@ proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,
 	closedir(d);
 }
 
+/*
+ * Busy and total jiffies of the whole machine from /proc/stat; busy is
+ * everything but idle and iowait.  0 for both if unreadable.
+ */
+static void
+machine_usage(unsigned long long *busy, unsigned long long *total)
+{
+	unsigned long long	 v[8];
+	FILE			*f;
+	int			 n = 0, i;
+
+	*busy = *total = 0;
+	if ((f = fopen("/proc/stat", "r")) != NULL) {
+		n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+		fclose(f);
+	}
+	if (n != 8)
+		return;
+	for (i = 0; i < 8; i++)
+		*total += v[i];
+	*busy = *total - v[3] - v[4];
+}
+
 static int
 cmp_u32(const void *a, const void *b)
 {
@@ -215,7 +240,7 @@ main(int argc, char *argv[])
 	uint8_t			 hostdata[32];
 	uint32_t		*lat = NULL, us;
 	size_t			 n = 0, cap = 0, fails = 0;
-	unsigned long long	 t0, t1;
+	unsigned long long	 t0, t1, busy0, busy1, all0, all1;
 	unsigned long		 rss0, rss1, pss0, pss1;
 	struct usage		 u0[USAGE_MAX], u1[USAGE_MAX];
 	size_t			 j, k;
@@ -234,6 +259,7 @@ main(int argc, char *argv[])
 	if (pipe(fds) == -1)
 		return 1;
 	proc_usage(coord, &t0, &rss0, &pss0, u0);
+	machine_usage(&busy0, &all0);
 	start = now();
 	for (i = 0; i < clients; i++) {
 		switch (fork()) {
@@ -262,6 +288,7 @@ main(int argc, char *argv[])
 		lat[n++] = us;
 	}
 	elapsed = now() - start;
+	machine_usage(&busy1, &all1);
 	proc_usage(coord, &t1, &rss1, &pss1, u1);
 	while (wait(&status) > 0)
 		;
@@ -290,6 +317,9 @@ main(int argc, char *argv[])
 		printf("cpu_ms_per_cert_%s: %.3f\n", u1[k].comm,
 		    (double)u1[k].ticks / hz * 1000.0 / n);
 	}
+	/* The share of all cores in use, by anything, during the load. */
+	printf("machine_busy_pct: %.0f\n", all1 > all0 ?
+	    100.0 * (double)(busy1 - busy0) / (double)(all1 - all0) : 0.0);
 	printf("coordinator_rss_kb: %lu\n", rss1);
 	printf("coordinator_pss_kb: %lu\n", pss1);
 	free(lat);
