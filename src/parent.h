@@ -199,6 +199,8 @@ void	pcore_client_fail(struct pcore *, struct pop *, uint32_t,
 void	pcore_client_fail_req(struct pcore *, struct msg *, uint32_t,
 	    uint32_t, const char *, ...)
 	    __attribute__((__format__ (printf, 5, 6)));
+int	pcore_client_need_state(struct pcore *, struct msg *, uint32_t,
+	    uint32_t);
 /* The op waiting for reqid from child id (and forget it there). */
 struct pop *pcore_op_take(struct pcore *, int, uint32_t);
 struct pop *pcore_op_new(struct pcore *, enum pop_kind, struct msg *,

@@ -320,6 +320,33 @@ pcore_client_fail_req(struct pcore *pc, struct msg *m, uint32_t conn,
 	pcore_fail_frame(pc, m->reqid, m->gen, conn, code, text);
 }
 
+/*
+ * Refuses a front request that needs the Coordinator in state want
+ * (COORD_STATE_*) when it is not, with the code for where it is.
+ */
+int
+pcore_client_need_state(struct pcore *pc, struct msg *m, uint32_t conn,
+    uint32_t want)
+{
+	if (pc->state == want)
+		return 0;
+	switch (pc->state) {
+	case COORD_STATE_RECOVERY:
+		pcore_client_fail_req(pc, m, conn, WIRE_ERR_NEEDS_RECOVERY,
+		    "coordinator is in recovery mode");
+		break;
+	case COORD_STATE_READY:
+		pcore_client_fail_req(pc, m, conn, WIRE_ERR_ALREADY_RECOVERED,
+		    "coordinator is already recovered");
+		break;
+	default:
+		pcore_client_fail_req(pc, m, conn, WIRE_ERR_NO_MANIFEST,
+		    "no manifest has been set");
+		break;
+	}
+	return -1;
+}
+
 static void
 pcore_ready(struct ipc_chan *c, struct msg *m, void *arg)
 {

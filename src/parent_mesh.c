@@ -45,14 +45,8 @@ pmesh_cert(struct ipc_chan *c, struct msg *m, void *arg)
 		    "internal error");
 		goto out;
 	}
-	if (pc->state != COORD_STATE_READY) {
-		pcore_client_fail_req(pc, m, conn,
-		    pc->state == COORD_STATE_RECOVERY ?
-		    WIRE_ERR_NEEDS_RECOVERY : WIRE_ERR_NO_MANIFEST,
-		    pc->state == COORD_STATE_RECOVERY ? "coordinator is in "
-		    "recovery mode" : "no manifest has been set");
+	if (pcore_client_need_state(pc, m, conn, COORD_STATE_READY) == -1)
 		goto out;
-	}
 	/* One nonce, one certificate. */
 	if (pcn->meshcert) {
 		pcore_client_fail_req(pc, m, conn, WIRE_ERR_PERMISSION_DENIED,

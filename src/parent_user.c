@@ -530,14 +530,8 @@ puser_recover(struct ipc_chan *c, struct msg *m, void *arg)
 
 	if ((pcn = puser_conn(pc, m, conn, MSG_API_USER)) == NULL)
 		goto out;
-	if (pc->state != COORD_STATE_RECOVERY) {
-		pcore_client_fail_req(pc, m, conn,
-		    pc->state == COORD_STATE_READY ?
-		    WIRE_ERR_ALREADY_RECOVERED : WIRE_ERR_NO_MANIFEST,
-		    pc->state == COORD_STATE_READY ? "coordinator is "
-		    "already recovered" : "no manifest has been set");
+	if (pcore_client_need_state(pc, m, conn, COORD_STATE_RECOVERY) == -1)
 		goto out;
-	}
 	if (pc->busy) {
 		pcore_client_fail_req(pc, m, conn, WIRE_ERR_MANIFEST_CONFLICT,
 		    "update in progress");
@@ -624,14 +618,8 @@ puser_get(struct ipc_chan *c, struct msg *m, void *arg)
 	msg_end(m);
 	if (puser_conn(pc, m, conn, MSG_API_USER) == NULL)
 		return;
-	if (pc->state != COORD_STATE_READY) {
-		pcore_client_fail_req(pc, m, conn,
-		    pc->state == COORD_STATE_RECOVERY ?
-		    WIRE_ERR_NEEDS_RECOVERY : WIRE_ERR_NO_MANIFEST,
-		    pc->state == COORD_STATE_RECOVERY ? "coordinator is in "
-		    "recovery mode" : "no manifest has been set");
+	if (pcore_client_need_state(pc, m, conn, COORD_STATE_READY) == -1)
 		return;
-	}
 	if (pstore_history(pc, &mans, &nmans, NULL, e, sizeof(e)) == -1 ||
 	    pstore_policies(pc, &pols, &npols, e, sizeof(e)) == -1) {
 		log_warnx("get manifests: state directory: %s", e);

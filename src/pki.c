@@ -74,6 +74,35 @@ pki_bio_out(BIO *bio, char **outp, size_t *lenp, char *err, size_t errlen)
 	return 0;
 }
 
+/* A memory BIO to PEM-encode into. */
+static BIO *
+pki_mem_bio(char *err, size_t errlen)
+{
+	BIO	*bio;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		ossl_error(err, errlen, "BIO");
+	return bio;
+}
+
+/*
+ * Ends a PEM encoding into bio (from pki_mem_bio()): ok is what the PEM
+ * writers returned, what names the encoding in an error.  Frees bio.
+ */
+static int
+pki_pem_done(BIO *bio, int ok, const char *what, char **pemp, size_t *lenp,
+    char *err, size_t errlen)
+{
+	int	 rc = -1;
+
+	if (!ok)
+		ossl_error(err, errlen, what);
+	else
+		rc = pki_bio_out(bio, pemp, lenp, err, errlen);
+	BIO_free(bio);
+	return rc;
+}
+
 EVP_PKEY *
 pki_p384_generate(char *err, size_t errlen)
 {
@@ -648,18 +677,11 @@ pki_pubkey_to_pem(EVP_PKEY *k, char **pemp, size_t *lenp, char *err,
     size_t errlen)
 {
 	BIO	*bio;
-	int	 rc = -1;
 
-	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		ossl_error(err, errlen, "BIO");
+	if ((bio = pki_mem_bio(err, errlen)) == NULL)
 		return -1;
-	}
-	if (!PEM_write_bio_PUBKEY(bio, k))
-		ossl_error(err, errlen, "public key PEM encoding");
-	else
-		rc = pki_bio_out(bio, pemp, lenp, err, errlen);
-	BIO_free(bio);
-	return rc;
+	return pki_pem_done(bio, PEM_write_bio_PUBKEY(bio, k),
+	    "public key PEM encoding", pemp, lenp, err, errlen);
 }
 
 int
@@ -775,18 +797,11 @@ pki_cert_to_pem(X509 *c, char **pemp, size_t *lenp, char *err,
     size_t errlen)
 {
 	BIO	*bio;
-	int	 rc = -1;
 
-	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		ossl_error(err, errlen, "BIO");
+	if ((bio = pki_mem_bio(err, errlen)) == NULL)
 		return -1;
-	}
-	if (!PEM_write_bio_X509(bio, c))
-		ossl_error(err, errlen, "certificate PEM encoding");
-	else
-		rc = pki_bio_out(bio, pemp, lenp, err, errlen);
-	BIO_free(bio);
-	return rc;
+	return pki_pem_done(bio, PEM_write_bio_X509(bio, c),
+	    "certificate PEM encoding", pemp, lenp, err, errlen);
 }
 
 int
@@ -907,33 +922,6 @@ pki_cert_write(const char *path, X509 *c, char *err, size_t errlen)
 		return -1;
 	rc = file_write_atomic(path, pem, len, 0644, err, errlen);
 	free(pem);
-	return rc;
-}
-
-int
-pki_chain_write(const char *path, STACK_OF(X509) *sk, char *err,
-    size_t errlen)
-{
-	BIO	*bio;
-	char	*pem = NULL;
-	size_t	 len = 0;
-	int	 i, rc = -1;
-
-	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		ossl_error(err, errlen, "BIO");
-		return -1;
-	}
-	for (i = 0; i < sk_X509_num(sk); i++)
-		if (!PEM_write_bio_X509(bio, sk_X509_value(sk, i))) {
-			ossl_error(err, errlen, "certificate PEM encoding");
-			goto done;
-		}
-	if (pki_bio_out(bio, &pem, &len, err, errlen) == -1)
-		goto done;
-	rc = file_write_atomic(path, pem, len, 0644, err, errlen);
- done:
-	free(pem);
-	BIO_free(bio);
 	return rc;
 }
 

@@ -103,9 +103,6 @@ X509		*pki_cert_from_der(const uint8_t *, size_t, char *, size_t);
 STACK_OF(X509)	*pki_certs_from_pem(const uint8_t *, size_t, int, char *,
 		    size_t);
 int		 pki_cert_write(const char *, X509 *, char *, size_t);
-/* Write a chain (leaf first) as one PEM file, mode 0644. */
-int		 pki_chain_write(const char *, STACK_OF(X509) *, char *,
-		    size_t);
 STACK_OF(X509)	*pki_certs_read(const char *, int, char *, size_t);
 /*
  * Verify leaf against one trust anchor, with optional untrusted
