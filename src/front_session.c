@@ -142,36 +142,27 @@ front_type_label(int i)
 	return i >= 0 && i < FRONT_NTYPES ? front_req_labels[i] : "unknown";
 }
 
+/* Writes why and returns rv: FSR_DROP or FSR_VIOLATION. */
 static int
-front_drop(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((__format__ (printf, 3, 4)));
+front_why(int rv, char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((__format__ (printf, 4, 5)));
 
 static int
-front_drop(char *why, size_t whylen, const char *fmt, ...)
+front_why(int rv, char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list	 ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, whylen, fmt, ap);
 	va_end(ap);
-	return FSR_DROP;
+	return rv;
 }
 
-/* Same, for a rule of the session rather than the shape of a frame. */
-static int
-front_violation(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((__format__ (printf, 3, 4)));
-
-static int
-front_violation(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return FSR_VIOLATION;
-}
+/* A frame of the wrong shape; a breach of the session's rules. */
+#define front_drop(why, whylen, ...)					\
+	front_why(FSR_DROP, (why), (whylen), __VA_ARGS__)
+#define front_violation(why, whylen, ...)				\
+	front_why(FSR_VIOLATION, (why), (whylen), __VA_ARGS__)
 
 int
 front_session_error(struct msg_out *o, uint32_t reqid, uint32_t code,
