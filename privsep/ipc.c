@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,22 +79,6 @@ struct ipc_chan {
 
 	struct ipc_stats	 stats;
 };
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((__format__ (printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 struct ipc_chan *
 ipc_chan_new(int fd, int peer, size_t maxlen, char *err, size_t errlen)

@@ -181,3 +181,15 @@ fatalx(const char *fmt, ...)
 	log_warnx("fatal: %s", buf);
 	fatal_exit();
 }
+
+void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}

@@ -27,6 +27,9 @@ void	fatal(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2), __noreturn__));
 void	fatalx(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2), __noreturn__));
+/* Formats into a caller's error buffer; nothing if it is NULL or empty. */
+void	seterr(char *, size_t, const char *, ...)
+	    __attribute__((__format__ (printf, 3, 4)));
 
 /* Tests replace the exit of fatal()/fatalx() to observe them in-process. */
 extern void (*log_fatal_hook)(void);

@@ -43,22 +43,6 @@ msg_objtype(const msgpack_object *o)
 	return "?";
 }
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((__format__ (printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static uint32_t
 get_be32(const uint8_t *p)
 {

@@ -3,12 +3,12 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gzip.h"
+#include "log.h"
 
 #define GZ_BLOCK_MAX	65535	/* LEN is 16 bits */
 #define GZ_HDR_LEN	10
@@ -91,16 +91,6 @@ gzip_store(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
 	*out = p;
 	*outlen = o;
 	return 0;
-}
-
-static void __attribute__((__format__ (printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 int

@@ -11,12 +11,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonpatch.h"
+#include "log.h"
 
 #define PTR_MAX_TOKENS	256
 
@@ -24,18 +24,6 @@ struct ptr {
 	char	*tok[PTR_MAX_TOKENS];
 	size_t	 n;
 };
-
-static void __attribute__((__format__ (printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static void
 ptr_free(struct ptr *p)

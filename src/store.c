@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +27,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "log.h"
 #include "manifest.h"
 #include "store.h"
 #include "util.h"
@@ -44,18 +44,6 @@ struct store {
 };
 
 static const uint8_t zero_hash[STORE_HASH_LEN];
-
-static void __attribute__((__format__ (printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Upstream's key grammar: [a-zA-Z0-9-]+ */
 static int
