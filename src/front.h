@@ -15,6 +15,8 @@
 #ifndef SRC_FRONT_H
 #define SRC_FRONT_H
 
+#include <sys/socket.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -272,6 +274,7 @@ uint64_t	front_now_ms(void);
 uint64_t	front_now_us(void);
 
 /* front_conn.c */
+int	front_accept(int, struct sockaddr *, socklen_t *);
 void	front_client_accept(struct front *, int, int);
 void	front_client_drop(struct front *, struct fclient *, enum front_drop,
 	    const char *, ...) __attribute__((__format__ (printf, 4, 5)));

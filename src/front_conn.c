@@ -71,6 +71,26 @@ front_peer(const struct sockaddr_storage *ss, char *peer, size_t peerlen,
 	snprintf(ip, iplen, "%s", a);
 }
 
+/*
+ * A new non-blocking connection on listener lfd, or -1 (nothing to take,
+ * or a client's own failure, logged).  A listener the parent gave us
+ * must stay valid: anything else is fatal.
+ */
+int
+front_accept(int lfd, struct sockaddr *sa, socklen_t *salen)
+{
+	int	 fd;
+
+	if ((fd = accept4(lfd, sa, salen, SOCK_NONBLOCK | SOCK_CLOEXEC)) !=
+	    -1)
+		return fd;
+	if (errno == EBADF || errno == ENOTSOCK || errno == EINVAL)
+		fatal("accept on fd %d", lfd);
+	if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+		log_warn("accept");
+	return -1;
+}
+
 void
 front_client_accept(struct front *fs, int lfd, int apix)
 {
@@ -82,16 +102,8 @@ front_client_accept(struct front *fs, int lfd, int apix)
 	int			 fd;
 
 	memset(&ss, 0, sizeof(ss));
-	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sl,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-		/* A listener the parent gave us must stay valid. */
-		if (errno == EBADF || errno == ENOTSOCK || errno == EINVAL)
-			fatal("accept on fd %d", lfd);
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
-			log_warn("accept");
+	if ((fd = front_accept(lfd, (struct sockaddr *)&ss, &sl)) == -1)
 		return;
-	}
 	if (fs->nclients >= fs->maxclients) {
 		/* Over the cap: a clean refusal costs one fd for a moment. */
 		close(fd);

@@ -268,15 +268,8 @@ front_probe_accept(struct front *fs, int lfd)
 	size_t		 i;
 	int		 fd;
 
-	if ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
-	    -1) {
-		if (errno == EBADF || errno == ENOTSOCK || errno == EINVAL)
-			fatal("accept on fd %d", lfd);
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
-			log_warn("accept");
+	if ((fd = front_accept(lfd, NULL, NULL)) == -1)
 		return;
-	}
 	for (i = 0; i < FRONT_MAXPROBES; i++)
 		if (fs->probes[i].state == FP_FREE)
 			break;
