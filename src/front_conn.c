@@ -151,24 +151,6 @@ front_client_accept(struct front *fs, int lfd, int apix)
 		return;
 	}
 	SSL_set_accept_state(fc->ssl);
-	/* A flight in one read(2), not two per record; what is read past
-	 * the current frame stays in OpenSSL (SSL_has_pending). */
-	SSL_set_read_ahead(fc->ssl, 1);
-	/*
-	 * Partial writes: big answers go out as the socket takes them.
-	 * Released buffers: 512 idle sessions cost little.  Cleansed
-	 * plaintext: a RECOVER's seed does not linger in OpenSSL's read
-	 * buffer.
-	 */
-	SSL_set_mode(fc->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-#ifdef SSL_OP_CLEANSE_PLAINTEXT
-	SSL_set_options(fc->ssl, SSL_OP_CLEANSE_PLAINTEXT);
-#endif
-	/* No resumption (the exporter binding wants a full handshake):
-	 * TLS 1.3 would otherwise send tickets nobody can use. */
-	if (SSL_set_num_tickets(fc->ssl, 0) != 1)
-		ERR_clear_error();
 	fc->state = FC_HANDSHAKE;
 	fc->deadline = front_now_ms() + fs->handshake_ms;
 	fs->nclients++;

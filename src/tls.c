@@ -62,6 +62,29 @@ tls_server_ctx_new(char *err, size_t errlen)
 
 	if ((ctx = tls_ctx_new(TLS_server_method(), err, errlen)) == NULL)
 		return NULL;
+	/*
+	 * Every connection's SSL inherits these.  Read-ahead: a flight in
+	 * one read(2), not two per record; what is read past the current
+	 * frame stays in OpenSSL (SSL_has_pending).
+	 */
+	SSL_CTX_set_read_ahead(ctx, 1);
+	/*
+	 * Partial writes: big answers go out as the socket takes them.
+	 * Released buffers: 512 idle sessions cost little.  Cleansed
+	 * plaintext: a RECOVER's seed does not linger in OpenSSL's read
+	 * buffer.
+	 */
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+#ifdef SSL_OP_CLEANSE_PLAINTEXT
+	SSL_CTX_set_options(ctx, SSL_OP_CLEANSE_PLAINTEXT);
+#endif
+	/* No resumption (the exporter binding wants a full handshake):
+	 * TLS 1.3 would otherwise send tickets nobody can use. */
+	if (SSL_CTX_set_num_tickets(ctx, 0) != 1) {
+		ossl_error(err, errlen, "TLS session tickets");
+		goto fail;
+	}
 	if ((key = EVP_EC_gen("P-256")) == NULL) {
 		ossl_error(err, errlen, "TLS key");
 		goto fail;

@@ -12,7 +12,10 @@
 
 #include <openssl/ssl.h>
 
-/* Server context: TLS 1.3 only, a fresh P-256 key and self-signed cert. */
+/*
+ * Server context: TLS 1.3 only, a fresh P-256 key and self-signed cert;
+ * read-ahead, partial writes, cleansed plaintext, no session tickets.
+ */
 SSL_CTX	*tls_server_ctx_new(char *, size_t);
 /* Client context: TLS 1.3 only, no certificate verification (see above). */
 SSL_CTX	*tls_client_ctx_new(char *, size_t);
