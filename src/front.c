@@ -237,6 +237,9 @@ front_client_frame(struct front *fs, struct fclient *fc)
 	msg_out_free(&o);
 	if (type == WIRE_HELLO)
 		fc->told_parent = 1;
+	/* The parent forgets the connection on its MESH_CERT. */
+	if (type == WIRE_MESH_CERT)
+		fc->told_parent = 0;
 	fc->state = FC_PARENT;
 	fc->deadline = front_now_ms() + FRONT_PARENT_MS;
 }

@@ -61,7 +61,6 @@ struct pconn {
 	uint32_t		 api;		/* MSG_API_* */
 	uint8_t			 nonce[PCORE_NONCE_LEN];
 	char			 peer[PCORE_PEER_MAX];
-	int			 meshcert;	/* MESH_CERT already asked */
 };
 
 enum pop_kind {
@@ -189,6 +188,7 @@ const struct msg_rule *pcore_rules(int, size_t *);
 void	pcore_child_up(struct pcore *, int);
 void	pcore_child_down(struct pcore *, int);
 struct pconn *pcore_conn_find(struct pcore *, uint32_t);
+void	 pcore_conn_forget(struct pcore *, struct pconn *);
 /* Queue a frame to child id; fatal when the channel refuses it. */
 void	pcore_queue(struct pcore *, int, struct msg_out *);
 /* New request to child id: reqid, or 0 when the child is down. */

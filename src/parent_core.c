@@ -620,6 +620,12 @@ pcore_conn_closed(struct ipc_chan *c, struct msg *m, void *arg)
 	msg_end(m);
 	if ((pcn = pcore_conn_find(pc, conn)) == NULL)
 		return;		/* closed before or during HELLO */
+	pcore_conn_forget(pc, pcn);
+}
+
+void
+pcore_conn_forget(struct pcore *pc, struct pconn *pcn)
+{
 	TAILQ_REMOVE(&pc->conns, pcn, entry);
 	explicit_bzero(pcn, sizeof(*pcn));
 	free(pcn);

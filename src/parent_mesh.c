@@ -29,8 +29,10 @@ pmesh_cert(struct ipc_chan *c, struct msg *m, void *arg)
 	struct pop	*op;
 	struct msg_out	 o;
 	uint8_t		*ev = NULL, *pub = NULL, rd[64];
+	uint8_t		 nonce[PCORE_NONCE_LEN];
 	size_t		 evlen, publen;
 	uint32_t	 conn;
+	char		 peer[PCORE_PEER_MAX];
 
 	msg_get_u32(m, &conn);
 	msg_get_bin(m, &ev, &evlen, WIRE_MAX_EVIDENCE);
@@ -45,21 +47,21 @@ pmesh_cert(struct ipc_chan *c, struct msg *m, void *arg)
 		    "internal error");
 		goto out;
 	}
+	/*
+	 * One nonce, one MESH_CERT, whatever its answer: the connection is
+	 * forgotten here, and the front sends no CONN_CLOSED after it.
+	 */
+	memcpy(nonce, pcn->nonce, sizeof(nonce));
+	snprintf(peer, sizeof(peer), "%s", pcn->peer);
+	pcore_conn_forget(pc, pcn);
 	if (pcore_client_need_state(pc, m, conn, COORD_STATE_READY) == -1)
 		goto out;
-	/* One nonce, one certificate. */
-	if (pcn->meshcert) {
-		pcore_client_fail_req(pc, m, conn, WIRE_ERR_PERMISSION_DENIED,
-		    "one mesh certificate per connection");
-		goto out;
-	}
-	pcn->meshcert = 1;
 	if (evlen == 0 || publen == 0) {
 		pcore_client_fail_req(pc, m, conn, WIRE_ERR_INVALID_ARGUMENT,
 		    "evidence and public key are required");
 		goto out;
 	}
-	wire_rd_mesh(pcn->nonce, pub, publen, rd);
+	wire_rd_mesh(nonce, pub, publen, rd);
 	op = pcore_op_new(pc, POP_MESH, m, conn);
 	if (pcore_request(pc, op, PROC_VERIFIER, MSG_PARENT_VERIFY_REQ,
 	    pc->gen, &o) == 0) {
@@ -76,7 +78,7 @@ pmesh_cert(struct ipc_chan *c, struct msg *m, void *arg)
 	op->evidence_len = evlen;
 	op->pubkey = pub;
 	op->pubkey_len = publen;
-	snprintf(op->peer, sizeof(op->peer), "%s", pcn->peer);
+	snprintf(op->peer, sizeof(op->peer), "%s", peer);
 	return;
  out:
 	free(ev);
