@@ -33,6 +33,8 @@
 
 #define FRONT_SLOT_MASK	((1u << FRONT_SLOT_BITS) - 1)
 
+static void	front_client_handshake(struct front *, struct fclient *);
+
 uint64_t
 front_now_us(void)
 {
@@ -157,6 +159,8 @@ front_client_accept(struct front *fs, int lfd, int apix)
 	fs->metrics.connections[apix]++;
 	log_debug("client %s: accepted on the %s API (conn %u)", fc->peer,
 	    fs->api[apix].name, fc->s.conn);
+	/* The listener defers accept until the ClientHello is in. */
+	front_client_handshake(fs, fc);
 }
 
 struct fclient *

@@ -63,8 +63,18 @@ static void	parent_ready(struct pcore *, int, void *);
 
 static void	parent_shutdown(struct parent *, int) __attribute__((__noreturn__));
 
+/*
+ * TLS clients speak first.  With TCP_DEFER_ACCEPT the kernel reports a
+ * connection once its ClientHello is in, so the front accepts and
+ * answers it in one wakeup instead of two; a peer that connects and
+ * says nothing reaches the front only after about this many seconds,
+ * and then has the handshake timeout.
+ */
+#define PARENT_DEFER_ACCEPT_S	10
+
+/* A listening socket; defer: TCP_DEFER_ACCEPT (the client speaks first). */
 static int
-parent_listen(const struct coord_addr *a, const char *what)
+parent_listen(const struct coord_addr *a, const char *what, int defer)
 {
 	struct sockaddr_storage	 ss;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
@@ -99,6 +109,9 @@ parent_listen(const struct coord_addr *a, const char *what)
 	 */
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1)
 		fatal("%s %s: TCP_NODELAY", what, txt);
+	if (defer && setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT,
+	    &(int){ PARENT_DEFER_ACCEPT_S }, sizeof(int)) == -1)
+		fatal("%s %s: TCP_DEFER_ACCEPT", what, txt);
 	if (a->family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
 	    &one, sizeof(one)) == -1)
 		fatal("%s %s: IPV6_V6ONLY", what, txt);
@@ -479,9 +492,9 @@ parent_main(struct coord_config *cf, int foreground)
 			fatalx("%s", err);
 	}
 	parent_core_open(ps);
-	fds[0] = parent_listen(&cf->user_api, "user API");
-	fds[1] = parent_listen(&cf->mesh_api, "mesh API");
-	fds[2] = parent_listen(&cf->probe_listen, "probes");
+	fds[0] = parent_listen(&cf->user_api, "user API", 1);
+	fds[1] = parent_listen(&cf->mesh_api, "mesh API", 1);
+	fds[2] = parent_listen(&cf->probe_listen, "probes", 0);
 
 	if (!foreground) {
 		if (daemon(0, 0) == -1)

@@ -4,7 +4,8 @@
 # request before HELLO or on the wrong API, an idle client and a slow
 # loris are each dropped with one log line, while a concurrent good
 # client is served; the connection cap closes extra clients at once and
-# logs once per burst; /metrics parses and counts all of it.  Short
+# logs once per burst, and silent connections never reach it; /metrics
+# parses and counts all of it.  Short
 # timeouts and a small cap come from the front's test knobs.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sandbox/coordlib.sh"
@@ -117,6 +118,18 @@ check "after the burst clients are served ($(fc hello "$U"; echo "$out"))" \
     wait_for 5 bash -c "'$FC' hello '$U' | grep -q 'hello ok'"
 check "... and the burst's count logged" \
     coord_log_has "connection cap: 3 clients refused in that burst"
+
+# Peers that connect and say nothing stay in the kernel (TCP_DEFER_ACCEPT
+# on the TLS listeners): ten of them take none of the 6 slots.
+fds=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	exec {fd}<>"/dev/tcp/127.0.0.1/$USER_PORT"
+	fds="$fds $fd"
+done
+fc hello "$U"
+check "10 silent connections take no slot: a client is served ($out)" \
+    test "$out" = "hello ok v1"
+for fd in $fds; do exec {fd}>&-; done
 
 # /metrics: the parent's counters, then the front's; every line parses.
 exec 5<>"/dev/tcp/127.0.0.1/$PROBE_PORT"
