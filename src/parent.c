@@ -67,8 +67,8 @@ static void	parent_shutdown(struct parent *, int) __attribute__((__noreturn__));
  * TLS clients speak first.  With TCP_DEFER_ACCEPT the kernel reports a
  * connection once its ClientHello is in, so the front accepts and
  * answers it in one wakeup instead of two; a peer that connects and
- * says nothing reaches the front only after about this many seconds,
- * and then has the handshake timeout.
+ * says nothing reaches the front only after at least this many
+ * seconds, and then has the handshake timeout.
  */
 #define PARENT_DEFER_ACCEPT_S	10
 

@@ -5,8 +5,8 @@
 # loris are each dropped with one log line, while a concurrent good
 # client is served; the connection cap closes extra clients at once and
 # logs once per burst, and silent connections never reach it; /metrics
-# parses and counts all of it.  Short
-# timeouts and a small cap come from the front's test knobs.
+# parses and counts all of it.  Short timeouts and a small cap come from
+# the front's test knobs.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sandbox/coordlib.sh"
 coord_need_user
