@@ -357,47 +357,15 @@ struct env_def {
 	const char	*value;
 };
 
-/* A small growing string (policy text is public, not secret). */
-struct sbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
-};
-
 static void
-sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 nc;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		nc = b->cap ? b->cap : 64;
-		while (nc < b->len + n + 1)
-			nc *= 2;
-		if ((np = realloc(b->p, nc)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sbuf_re_escape(struct sbuf *b, const char *s, size_t n)
+expand_re_escape(struct textbuf *b, const char *s, size_t n)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
 		if (strchr("\\.+*?()|[]{}^$", s[i]) != NULL)
-			sbuf_add(b, "\\", 1);
-		sbuf_add(b, s + i, 1);
+			textbuf_add(b, "\\", 1);
+		textbuf_add(b, s + i, 1);
 	}
 }
 
@@ -410,18 +378,18 @@ sbuf_re_escape(struct sbuf *b, const char *s, size_t n)
 static json_t *
 expand(const char *s, const struct env_def *defs, size_t ndefs)
 {
-	struct sbuf	 lit = { 0 }, re = { 0 };
+	struct textbuf	 lit = { 0 }, re = { 0 };
 	size_t		 i, k, nl;
 	int		 unknown = 0;
 	const char	*close;
 	json_t		*j = NULL;
 
-	sbuf_add(&lit, "", 0);
-	sbuf_add(&re, "^", 1);
+	textbuf_add(&lit, "", 0);
+	textbuf_add(&re, "^", 1);
 	for (i = 0; s[i] != '\0'; ) {
 		if (s[i] == '$' && s[i + 1] == '$') {
-			sbuf_add(&lit, "$", 1);
-			sbuf_re_escape(&re, "$", 1);
+			textbuf_add(&lit, "$", 1);
+			expand_re_escape(&re, "$", 1);
 			i += 2;
 			continue;
 		}
@@ -437,21 +405,21 @@ expand(const char *s, const struct env_def *defs, size_t ndefs)
 				const char *val = defs[k - 1].value;
 				if (val == NULL) {
 					unknown = 1;
-					sbuf_add(&re, ".*", 2);
+					textbuf_add(&re, ".*", 2);
 				} else {
-					sbuf_add(&lit, val, strlen(val));
-					sbuf_re_escape(&re, val, strlen(val));
+					textbuf_add(&lit, val, strlen(val));
+					expand_re_escape(&re, val, strlen(val));
 				}
 				i += nl + 3;
 				continue;
 			}
 		}
-		sbuf_add(&lit, s + i, 1);
-		sbuf_re_escape(&re, s + i, 1);
+		textbuf_add(&lit, s + i, 1);
+		expand_re_escape(&re, s + i, 1);
 		i++;
 	}
-	sbuf_add(&re, "$", 1);
-	if (!lit.oom && !re.oom)
+	textbuf_add(&re, "$", 1);
+	if (!lit.failed && !re.failed)
 		j = unknown ? json_pack("{s:s}", "re", re.p) :
 		    json_pack("{s:s%}", "s", lit.p, lit.len);
 	free(lit.p);
