@@ -130,6 +130,25 @@ struct usage {
 	unsigned long long	 ticks;
 };
 
+/* The sum of the "KEY N kB" lines (key with its colon) of /proc/PID/FILE. */
+static unsigned long
+proc_kb(pid_t pid, const char *file, const char *key)
+{
+	char		 path[64], buf[256];
+	unsigned long	 sum = 0;
+	size_t		 n = strlen(key);
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		if (strncmp(buf, key, n) == 0)
+			sum += strtoul(buf + n, NULL, 10);
+	fclose(f);
+	return sum;
+}
+
 /*
  * utime+stime (clock ticks), RSS and PSS (kB) of pid and its children,
  * in all and per process (in u, up to USAGE_MAX, by name).  RSS counts
@@ -146,7 +165,6 @@ proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,
 	DIR			*d;
 	struct dirent		*de;
 	unsigned long long	 ut, st;
-	unsigned long		 kb;
 	long			 ppid;
 	pid_t			 q;
 
@@ -184,20 +202,8 @@ proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,
 			snprintf(u[k].comm, sizeof(u[k].comm), "%.31s", c);
 			u[k].ticks += ut + st;
 		}
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)q);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		while (fgets(buf, sizeof(buf), f) != NULL)
-			if (sscanf(buf, "VmRSS: %lu kB", &kb) == 1)
-				*rss_kb += kb;
-		fclose(f);
-		snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)q);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		while (fgets(buf, sizeof(buf), f) != NULL)
-			if (sscanf(buf, "Pss: %lu kB", &kb) == 1)
-				*pss_kb += kb;
-		fclose(f);
+		*rss_kb += proc_kb(q, "status", "VmRSS:");
+		*pss_kb += proc_kb(q, "smaps_rollup", "Pss:");
 	}
 	closedir(d);
 }
