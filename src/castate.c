@@ -26,8 +26,8 @@ struct castate {
 	 * PEM of root, intermediate and mesh (by enum castate_cert - 1):
 	 * every issuance sends them, and they change only here.
 	 */
-	char			*pem[3];
-	size_t			 pemlen[3];
+	char			*pem[CASTATE_MESH];
+	size_t			 pemlen[CASTATE_MESH];
 };
 
 static struct castate *
@@ -86,7 +86,7 @@ castate_free(struct castate *st)
 	EVP_PKEY_free(st->mesh_key);
 	X509_free(st->intermediate);
 	X509_free(st->mesh);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < CASTATE_MESH; i++)
 		free(st->pem[i]);
 	free(st);
 }
